@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+'use strict';
+// Runs mocha with the simulator's certificate trusted. Node reads NODE_EXTRA_CA_CERTS only when a
+// process starts, so the certificate must exist before mocha does: make it here, then start mocha.
+require('tsx/cjs');
+const { spawnSync } = require('node:child_process');
+const { join } = require('node:path');
+const { ensureSimulatorCertificate } = require('../simulator/tls.ts');
+
+const tlsDir = join(__dirname, '..', '.test-cache', 'tls');
+const cert = ensureSimulatorCertificate(tlsDir);
+const mocha = require.resolve('mocha/bin/mocha.js');
+const result = spawnSync(process.execPath, [mocha, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile, CHATVAULT_TEST_TLS_DIR: tlsDir },
+});
+process.exit(result.status === null ? 1 : result.status);
