@@ -10,7 +10,11 @@ const { ensureSimulatorCertificate } = require('../simulator/tls.ts');
 const tlsDir = join(__dirname, '..', '.test-cache', 'tls');
 const cert = ensureSimulatorCertificate(tlsDir);
 const mocha = require.resolve('mocha/bin/mocha.js');
-const result = spawnSync(process.execPath, [mocha, ...process.argv.slice(2)], {
+// With no spec named on the command line, run them all; naming files runs just those.
+const args = process.argv.slice(2);
+const namesSpecs = args.some((a) => !a.startsWith('-'));
+const specs = namesSpecs ? [] : ['{backend,bot,cli,simulator,test}/**/*.spec.ts'];
+const result = spawnSync(process.execPath, [mocha, ...specs, ...args], {
   stdio: 'inherit',
   env: { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile, CHATVAULT_TEST_TLS_DIR: tlsDir },
 });
