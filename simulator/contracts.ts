@@ -63,10 +63,11 @@ export interface GraphRequest {
 export type GraphResult =
   | { status: number; json: unknown; headers?: Record<string, string> }
   /**
-   * A JSON body already serialised: collection pages are stitched from the stored `json` strings
-   * instead of parsed and stringified again (the shell writes it as is, `application/json`).
+   * A JSON body already serialised, as text or UTF-8 bytes: collection pages are stitched from the
+   * stored `json` instead of parsed and stringified again. The shell writes it as is, with
+   * `content-type: application/json`.
    */
-  | { status: number; rawJson: string; headers?: Record<string, string> }
+  | { status: number; rawJson: string | Buffer; headers?: Record<string, string> }
   | { status: number; bytes: Buffer; contentType: string; headers?: Record<string, string> };
 
 /** A Graph route: what it meters, and how it answers. Errors are thrown as `GraphHttpError`. */
