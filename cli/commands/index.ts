@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { registerBackup } from './backup';
 import { registerConnect } from './connect';
 import { registerPackage } from './package';
 import { registerSimulator } from './simulator';
@@ -15,6 +14,5 @@ export const commands: RegisterCommand[] = [
   registerPackage,
   registerConnect,
   registerStatus,
-  registerBackup,
   registerSimulator,
 ];
