@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type AppConfig } from '../../backend/config/config';
 import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
 import { createLogger, type Logger } from '../../backend/observability/logger';
-import { createHttpServer, listen } from '../../backend/server/http-server';
 import { EXIT } from '../main';
 import { simulatorTlsDir } from '../local-tenant';
 import { describeSimulator } from '../simulator-description';
@@ -79,6 +78,10 @@ async function startApp(config: AppConfig, logger: Logger): Promise<RunningApp> 
     connections.rechecker.start();
     closers.push(() => connections.close());
 
+    // restify patches Node's http prototypes when loaded, which breaks other in-process servers
+    // (Azurite in the tests): load it only when a server actually starts.
+    const { createHttpServer, listen } =
+      require('../../backend/server/http-server') as typeof import('../../backend/server/http-server');
     const http = await listen(createHttpServer({ logger }), config.host, config.port);
     closers.push(() => http.close());
 
