@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup';
 import { registerConnect } from './connect';
 import { registerPackage } from './package';
 import { registerSimulator } from './simulator';
@@ -14,5 +15,6 @@ export const commands: RegisterCommand[] = [
   registerPackage,
   registerConnect,
   registerStatus,
+  registerBackup,
   registerSimulator,
 ];

@@ -1,9 +1,14 @@
 import type { ConnectionStatusView } from '../../backend/connection/connection-service';
+import type { BackupStatus } from '../../backend/backup/backup-status';
+import { backupStatusText, readBackupStatus } from './backup';
 import { defaultConnectionCliDeps, operatorTenant, type ConnectionCliDeps } from './connection-cli';
 import type { RegisterCommand } from './index';
 
 /** `chatvault status --tenant <id> [--json]`: the tenant's app connection as admins see it. */
-export function registerStatusCommand(deps: ConnectionCliDeps): RegisterCommand {
+export function registerStatusCommand(
+  deps: ConnectionCliDeps,
+  readBackup?: (tenantId: string) => Promise<BackupStatus>,
+): RegisterCommand {
   return (program, setExitCode) => {
     program
       .command('status')
@@ -20,14 +25,19 @@ export function registerStatusCommand(deps: ConnectionCliDeps): RegisterCommand 
         } finally {
           await close();
         }
-        deps.stdout.write(options.json ? JSON.stringify(view) + '\n' : statusText(view));
+        const backup = readBackup ? await readBackup(tenant.tenantId) : undefined;
+        deps.stdout.write(
+          options.json
+            ? JSON.stringify(backup ? { ...view, backup } : view) + '\n'
+            : statusText(view) + (backup ? backupStatusText(backup) : ''),
+        );
         setExitCode(0);
       });
   };
 }
 
 export const registerStatus: RegisterCommand = (program, setExitCode) =>
-  registerStatusCommand(defaultConnectionCliDeps())(program, setExitCode);
+  registerStatusCommand(defaultConnectionCliDeps(), readBackupStatus)(program, setExitCode);
 
 const LABEL: Record<ConnectionStatusView['status'], string> = {
   inactive: 'Inactive',
