@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger';
 import { createSecretSealer } from '../secrets/create-secret-sealer';
 import type { SecretSealer } from '../secrets/secret-sealer';
 import { openSqlite } from '../store/sqlite/open-sqlite';
+import type { ConnectionStore } from '../store/connection-store';
 import { SqliteConnectionStore } from '../store/sqlite/sqlite-connection-store';
 import { systemClock, type Clock } from './clock';
 import type { ConnectionEventSink } from './connection-events';
@@ -29,6 +30,8 @@ export interface ConnectionModuleOptions {
   endpoints?: MicrosoftEndpoints;
   /** An already open database to share; otherwise the configured SQLite file is opened. */
   db?: Database.Database;
+  /** A store chosen by the caller (the Cosmos DB adapter when STORE=cosmos); overrides `db`. */
+  store?: ConnectionStore;
   clock?: Clock;
   onStatusChange?: ConnectionEventSink;
   tester?: ConnectionTester;
@@ -55,16 +58,17 @@ export function createConnectionModule(
       'No Microsoft endpoints are configured: set GRAPH_BASE_URL and AUTHORITY_HOST, or let `chatvault start` run the tenant simulator.',
     );
   }
-  if (config.store.kind !== 'sqlite' && !options.db) {
+  if (config.store.kind !== 'sqlite' && !options.db && !options.store) {
     throw new ConnectionSetupError(
-      'STORE=cosmos has no connection store adapter yet; use STORE=sqlite for now.',
+      'STORE=cosmos needs the Cosmos DB connection store passed in (the app composition opens it).',
     );
   }
-  const ownDb = options.db ? undefined : openSqlite((config.store as { file: string }).file);
-  const db = options.db ?? ownDb!;
+  const ownDb =
+    options.store || options.db ? undefined : openSqlite((config.store as { file: string }).file);
+  const store = options.store ?? new SqliteConnectionStore(options.db ?? ownDb!);
   const clock = options.clock ?? systemClock;
   const service = new ConnectionService({
-    store: new SqliteConnectionStore(db),
+    store,
     sealer: options.sealer ?? createSecretSealer(config.sealing),
     tester: options.tester ?? new GraphConnectionTester(endpoints!, options.testerOptions),
     clock,

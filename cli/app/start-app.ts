@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { AppConfig } from '../../backend/config/config';
+import type { CosmosClient } from '@azure/cosmos';
+import type { BackupModule, BackupModuleOptions } from '../../backend/backup/create-backup-module';
+import type { ConnectionModule, ConnectionModuleOptions } from '../../backend/connection/create-connection-module';
+import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
+import type { Logger } from '../../backend/observability/logger';
+import type { CosmosContainers } from '../../backend/store/cosmos/cosmos-containers';
+import type { HttpMount, RunningHttpServer } from '../../backend/server/http-server';
+import type { SimulatorHandle, SimulatorOptions } from '../../simulator/server';
+import { simulatorTlsDir } from '../local-tenant';
+
+/**
+ * The whole product in one process, as `chatvault start` runs it and as end-to-end tests start it:
+ * the tenant simulator when no Microsoft tenant is configured, the connection and backup modules
+ * on one store, the scheduler, and the HTTP server with every adapter mounted.
+ *
+ * Modules are loaded here, inside the function, on purpose: restify patches Node's http
+ * prototypes when loaded, and a production process never loads the simulator.
+ */
+export interface StartAppOptions {
+  /**
+   * Seeding, limits and certificate of the simulated tenant (tests use small tenants, an in-memory
+   * database and the certificate their launcher trusts); ignored on a real tenant.
+   */
+  simulator?: Partial<SimulatorOptions>;
+  /** Adapters to mount besides the built-in ones (tests mount probes). */
+  extraMounts?: readonly HttpMount[];
+}
+
+export interface RunningApp {
+  config: AppConfig;
+  endpoints: MicrosoftEndpoints;
+  /** Present when the app runs on the tenant simulator. */
+  simulator?: SimulatorHandle;
+  stores: SharedStores;
+  connections: ConnectionModule;
+  backups: BackupModule;
+  http: RunningHttpServer;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: AppConfig, logger: Logger, options: StartAppOptions = {}): Promise<RunningApp> {
+  const closers: (() => void | Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  try {
+    const { endpoints, simulator } = await microsoftSide(config, options, closers);
+
+    const stores = await openSharedStores(config, closers);
+    const { createConnectionModule } =
+      require('../../backend/connection/create-connection-module') as typeof import('../../backend/connection/create-connection-module');
+    const connections = createConnectionModule(config, { logger, endpoints, ...connectionStoreOf(stores) });
+    closers.push(() => connections.close());
+
+    const { createBackupModule } =
+      require('../../backend/backup/create-backup-module') as typeof import('../../backend/backup/create-backup-module');
+    const backups = await createBackupModule(config, {
+      logger,
+      endpoints,
+      connection: connections.service,
+      ...backupStoreOf(stores),
+    });
+    closers.push(() => backups.close());
+
+    const { createHttpServer, listen } =
+      require('../../backend/server/http-server') as typeof import('../../backend/server/http-server');
+    const server = createHttpServer({ logger, mounts: [...(options.extraMounts ?? [])] });
+    const http = await listen(server, config.host, config.port);
+    closers.push(() => http.close());
+
+    // Started last: nothing scheduled or re-checked may run against a half-built app.
+    connections.rechecker.start();
+    backups.startScheduler(() => connections.service.connectedTenantIds());
+
+    return { config, endpoints, ...(simulator ? { simulator } : {}), stores, connections, backups, http, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function microsoftSide(
+  config: AppConfig,
+  options: StartAppOptions,
+  closers: (() => void | Promise<void>)[],
+): Promise<{ endpoints: MicrosoftEndpoints; simulator?: SimulatorHandle }> {
+  if (config.microsoft) return { endpoints: config.microsoft };
+  const { startSimulator } = require('../../simulator/server') as typeof import('../../simulator/server');
+  mkdirSync(join(config.dataDir, 'simulator'), { recursive: true });
+  const simulator = await startSimulator({
+    dbFile: join(config.dataDir, 'simulator', 'tenants.sqlite'),
+    dataDir: config.dataDir,
+    tlsDir: simulatorTlsDir(config),
+    ...options.simulator,
+  });
+  closers.push(() => simulator.close());
+  return { endpoints: { graphBaseUrl: simulator.graphBaseUrl, authorityHost: simulator.authorityHost }, simulator };
+}
+
+/**
+ * The metadata store every module shares: one SQLite database (the embedded default: one file, one
+ * writer lock), or one Cosmos DB client and its containers.
+ */
+export type SharedStores =
+  | { kind: 'sqlite'; db: Database.Database }
+  | { kind: 'cosmos'; client: CosmosClient; containers: CosmosContainers };
+
+async function openSharedStores(
+  config: AppConfig,
+  closers: (() => void | Promise<void>)[],
+): Promise<SharedStores> {
+  if (config.store.kind === 'sqlite') {
+    const { openSqlite } =
+      require('../../backend/store/sqlite/open-sqlite') as typeof import('../../backend/store/sqlite/open-sqlite');
+    const db = openSqlite(config.store.file);
+    closers.push(() => {
+      db.close();
+    });
+    return { kind: 'sqlite', db };
+  }
+  const { CosmosClient } = require('@azure/cosmos') as typeof import('@azure/cosmos');
+  const { openCosmosContainers } =
+    require('../../backend/store/cosmos/cosmos-containers') as typeof import('../../backend/store/cosmos/cosmos-containers');
+  const client = new CosmosClient({ endpoint: config.store.endpoint, key: config.store.key });
+  closers.push(() => client.dispose());
+  return { kind: 'cosmos', client, containers: await openCosmosContainers(client, config.store.database) };
+}
+
+function connectionStoreOf(stores: SharedStores): Pick<ConnectionModuleOptions, 'db' | 'store'> {
+  if (stores.kind === 'sqlite') return { db: stores.db };
+  const { CosmosConnectionStore } =
+    require('../../backend/store/cosmos/cosmos-connection-store') as typeof import('../../backend/store/cosmos/cosmos-connection-store');
+  return { store: new CosmosConnectionStore(stores.containers.tenant) };
+}
+
+function backupStoreOf(stores: SharedStores): Pick<BackupModuleOptions, 'db' | 'store'> {
+  if (stores.kind === 'sqlite') return { db: stores.db };
+  const { createCosmosBackupStore } =
+    require('../../backend/store/cosmos/cosmos-backup-store') as typeof import('../../backend/store/cosmos/cosmos-backup-store');
+  return { store: createCosmosBackupStore(stores.containers) };
+}
