@@ -1,4 +1,4 @@
-import type { SystemEventKind } from '../state/event-detail-json';
+import { SYSTEM_EVENT_KINDS, type SystemEventKind } from '../state/event-detail-json';
 import type { ChatRole } from './seed-chats';
 
 /**
@@ -38,24 +38,13 @@ export interface Special {
   role: ChatRole;
 }
 
+/** The two chat event kinds the seed does not plant. */
+const UNSEEDED_EVENT_KINDS: ReadonlySet<SystemEventKind> = new Set(['teamsAppRemoved', 'memberRoleUpdated']);
+
 /** The system events the seed plants in chats (team and channel events never occur in chats). */
-export const SEEDED_EVENT_KINDS: readonly SystemEventKind[] = [
-  'membersAdded',
-  'membersDeleted',
-  'membersJoined',
-  'membersLeft',
-  'chatRenamed',
-  'callStarted',
-  'callEnded',
-  'callRecording',
-  'callTranscript',
-  'messagePinned',
-  'messageUnpinned',
-  'meetingPolicyUpdated',
-  'teamsAppInstalled',
-  'teamsAppUpgraded',
-  'tabUpdated',
-];
+export const SEEDED_EVENT_KINDS: readonly SystemEventKind[] = SYSTEM_EVENT_KINDS.filter(
+  (kind) => !UNSEEDED_EVENT_KINDS.has(kind),
+);
 
 export const SPECIALS: readonly Special[] = [
   { kind: 'text', role: 'pair' },

@@ -246,6 +246,28 @@ function dropUnreferencedHostedContents(ctx: StateContext, row: MessageRow, body
   }
 }
 
+/**
+ * One change to a user message, as Graph applies it: in one write, on a message that is neither a
+ * system event nor deleted (`action` names the change in the refusal; deleting a deleted message is
+ * a conflict instead), stored as the message's next state.
+ */
+function changeMessage(
+  ctx: StateContext,
+  target: { tenantIdOrDomain: string; chatId: string; messageId: string },
+  action: string,
+  change: (current: ChatMessageJson, row: MessageRow, tenantId: string) => ChatMessageJson,
+): ChatMessageJson {
+  return ctx.write(() => {
+    const tenant = ctx.requireTenant(target.tenantIdOrDomain);
+    const row = ctx.requireMessage(tenant.id, target.chatId, target.messageId);
+    if (action === 'delete' && row.deleted)
+      throw new StateError('conflict', `message ${target.messageId} is already deleted`);
+    const next = change(checkRowWritable(row, action), row, tenant.id);
+    ctx.updateMessage(tenant.id, row, next);
+    return next;
+  });
+}
+
 export function editMessage(
   ctx: StateContext,
   tenantIdOrDomain: string,
@@ -253,14 +275,10 @@ export function editMessage(
   messageId: string,
   input: EditMessageInput,
 ): ChatMessageJson {
-  return ctx.write(() => {
-    const tenant = ctx.requireTenant(tenantIdOrDomain);
-    const row = ctx.requireMessage(tenant.id, chatId, messageId);
-    const current = checkRowWritable(row, 'edit');
-    const { body, mentions } = withMentions(ctx, tenant.id, row.chat_id, input.body, input.mentions ?? []);
+  return changeMessage(ctx, { tenantIdOrDomain, chatId, messageId }, 'edit', (current, row, tenantId) => {
+    const { body, mentions } = withMentions(ctx, tenantId, row.chat_id, input.body, input.mentions ?? []);
     const next = editedMessage(current, body, mentions, ctx.timeAfter(row.last_modified_ms));
     dropUnreferencedHostedContents(ctx, row, next.body.content);
-    ctx.updateMessage(tenant.id, row, next);
     return next;
   });
 }
@@ -271,14 +289,9 @@ export function deleteMessage(
   chatId: string,
   messageId: string,
 ): ChatMessageJson {
-  return ctx.write(() => {
-    const tenant = ctx.requireTenant(tenantIdOrDomain);
-    const row = ctx.requireMessage(tenant.id, chatId, messageId);
-    if (row.deleted) throw new StateError('conflict', `message ${messageId} is already deleted`);
-    const current = checkRowWritable(row, 'delete');
+  return changeMessage(ctx, { tenantIdOrDomain, chatId, messageId }, 'delete', (current, row) => {
     const next = deletedMessage(current, ctx.timeAfter(row.last_modified_ms));
     dropUnreferencedHostedContents(ctx, row, '');
-    ctx.updateMessage(tenant.id, row, next);
     return next;
   });
 }
@@ -296,22 +309,17 @@ export function react(
   messageId: string,
   input: ReactionInput,
 ): ChatMessageJson {
-  return ctx.write(() => {
-    const tenant = ctx.requireTenant(tenantIdOrDomain);
-    const row = ctx.requireMessage(tenant.id, chatId, messageId);
-    const current = checkRowWritable(row, 'react to');
-    const p = memberParticipant(ctx, tenant.id, row.chat_id, input.userId);
+  return changeMessage(ctx, { tenantIdOrDomain, chatId, messageId }, 'react to', (current, row, tenantId) => {
+    const p = memberParticipant(ctx, tenantId, row.chat_id, input.userId);
     if (hasReaction(current, p.userId, input.reactionType)) {
       throw new StateError('conflict', `user ${p.userId} already reacted ${input.reactionType}`);
     }
     const ms = ctx.timeAfter(row.last_modified_ms);
-    const next = reactedMessage(
+    return reactedMessage(
       current,
       newReaction(input.reactionType, { id: p.userId, userIdentityType: p.userIdentityType }, ms),
       ms,
     );
-    ctx.updateMessage(tenant.id, row, next);
-    return next;
   });
 }
 
@@ -322,10 +330,8 @@ export function unreact(
   messageId: string,
   input: ReactionInput,
 ): ChatMessageJson {
-  return ctx.write(() => {
-    const tenant = ctx.requireTenant(tenantIdOrDomain);
-    const row = ctx.requireMessage(tenant.id, chatId, messageId);
-    const current = checkRowWritable(row, 'take a reaction back from');
+  const action = 'take a reaction back from';
+  return changeMessage(ctx, { tenantIdOrDomain, chatId, messageId }, action, (current, row) => {
     const next = unreactedMessage(
       current,
       input.userId.toLowerCase(),
@@ -334,12 +340,10 @@ export function unreact(
     );
     if (!next)
       throw new StateError('reactionNotFound', `user ${input.userId} has no ${input.reactionType} reaction`);
-    ctx.updateMessage(tenant.id, row, next);
     return next;
   });
 }
 
-/** Writes a system event message (no sender, `<systemEventMessage/>` body) at the clock's time. */
 export function writeSystemEvent(
   ctx: StateContext,
   tenantId: string,
