@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { CosmosClient } from '@azure/cosmos';
 import { ACTIVE_RUN_CHECKPOINT, type ActiveRun } from '../../backend/backup/run/active-run';
 import { createCosmosBackupStore } from '../../backend/store/cosmos/cosmos-backup-store';
 import { openCosmosContainers } from '../../backend/store/cosmos/cosmos-containers';
 import { defaultSimulatorTenants } from '../../simulator/seed/seed-options';
-import { createCosmosTestClient, startCosmosServer, type CosmosTestServer } from '../support/cosmos-server';
+import { useCosmosServer } from '../support/cosmos-server';
 import { SMALL_TENANT, startTestSimulator, type SimulatorHandle } from '../support/simulator';
 import { fsBlobs, simulatorGraph, sqliteStore, tempDir, type GraphForTenant } from './support/backup-harness';
 import type { ChildPlan } from './support/backup-child';
@@ -135,22 +134,13 @@ describe('backup crash safety: killed at any point and resumed, the store ends a
   }
 
   describe('on the Cosmos DB store', () => {
-    let server: CosmosTestServer;
-    let client: CosmosClient;
-    before(async () => {
-      server = await startCosmosServer();
-      client = createCosmosTestClient(server);
-    });
-    after(async () => {
-      client?.dispose();
-      await server?.close();
-    });
+    const cosmos = useCosmosServer();
 
     it('killed between two documents of one page, then resumed', async () => {
       const database = 'crash';
       const plan = (crashAt?: CrashPoint): ChildPlan => ({
         graph,
-        store: { kind: 'cosmos', endpoint: server.endpoint, key: server.key, database },
+        store: { kind: 'cosmos', endpoint: cosmos.server.endpoint, key: cosmos.server.key, database },
         blobs: { kind: 'fs', dir: join(work.dir, 'cosmos-blobs') },
         settings: SETTINGS,
         ...(crashAt ? { crashAt } : {}),
@@ -160,7 +150,7 @@ describe('backup crash safety: killed at any point and resumed, the store ends a
       const resumed = await runChild(plan()).exit;
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.equal(resumed.result!.run.outcome, 'succeeded');
-      const store = createCosmosBackupStore(await openCosmosContainers(client, database));
+      const store = createCosmosBackupStore(await openCosmosContainers(cosmos.client, database));
       assert.deepEqual(
         await storeSnapshot(store, fsBlobs(join(work.dir, 'cosmos-blobs')), tenantId),
         reference,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CosmosClient } from '@azure/cosmos';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { testCertificate } from './test-certificate';
+import { openCosmosContainers, type CosmosContainers } from '../../backend/store/cosmos/cosmos-containers';
 
 /**
  * The key every Cosmos DB emulator accepts (published in Microsoft's emulator documentation). The
@@ -60,4 +61,52 @@ export function createCosmosTestClient(server: Pick<CosmosTestServer, 'endpoint'
     key: server.key,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
+}
+
+export interface CosmosTestContext {
+  readonly server: CosmosTestServer;
+  readonly client: CosmosClient;
+  /** A new, empty database with ChatVault's containers; `drop()` deletes it. */
+  freshContainers(prefix: string): Promise<{ containers: CosmosContainers; drop(): Promise<void> }>;
+}
+
+/**
+ * For a mocha `describe`: one server and client for the suite (started in `before`, closed in
+ * `after`), and a fresh database per store, so that each test starts empty on the one server.
+ */
+export function useCosmosServer(): CosmosTestContext {
+  let server: CosmosTestServer | undefined;
+  let client: CosmosClient | undefined;
+  let databases = 0;
+  before(async () => {
+    server = await startCosmosServer();
+    client = createCosmosTestClient(server);
+  });
+  after(async () => {
+    client?.dispose();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (!value) throw new Error('the Cosmos DB test server is not started: use its context inside tests and hooks');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get client() {
+      return started(client);
+    },
+    async freshContainers(prefix) {
+      const id = `${prefix}-${++databases}`;
+      const db = started(client);
+      const containers = await openCosmosContainers(db, id);
+      return {
+        containers,
+        drop: async () => {
+          await db.database(id).delete();
+        },
+      };
+    },
+  };
 }

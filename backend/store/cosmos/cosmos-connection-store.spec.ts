@@ -1,43 +1,20 @@
 import assert from 'node:assert/strict';
-import type { CosmosClient } from '@azure/cosmos';
-import {
-  createCosmosTestClient,
-  startCosmosServer,
-  type CosmosTestServer,
-} from '../../../test/support/cosmos-server';
+import { useCosmosServer } from '../../../test/support/cosmos-server';
 import { describeConnectionStoreContract } from '../connection-store.contract';
 import { createCosmosBackupStore } from './cosmos-backup-store';
-import { openCosmosContainers } from './cosmos-containers';
 import { CosmosConnectionStore } from './cosmos-connection-store';
 
 describe('CosmosConnectionStore (against the in-memory Cosmos DB server)', function () {
   this.timeout(20_000);
-  let server: CosmosTestServer;
-  let client: CosmosClient;
-  let databases = 0;
-
-  before(async () => {
-    server = await startCosmosServer();
-    client = createCosmosTestClient(server);
-  });
-  after(async () => {
-    client?.dispose();
-    await server?.close();
-  });
+  const cosmos = useCosmosServer();
 
   describeConnectionStoreContract('cosmos', async () => {
-    const id = `connection-${++databases}`;
-    const containers = await openCosmosContainers(client, id);
-    return {
-      store: new CosmosConnectionStore(containers.tenant),
-      close: async () => {
-        await client.database(id).delete();
-      },
-    };
+    const { containers, drop } = await cosmos.freshContainers('connection');
+    return { store: new CosmosConnectionStore(containers.tenant), close: drop };
   });
 
   it('bumps the revision once per save when saves race', async () => {
-    const containers = await openCosmosContainers(client, 'connection-race');
+    const { containers, drop } = await cosmos.freshContainers('connection-race');
     try {
       const store = new CosmosConnectionStore(containers.tenant);
       const tenantId = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -62,12 +39,12 @@ describe('CosmosConnectionStore (against the in-memory Cosmos DB server)', funct
       assert.equal(stored?.revision, 5);
       assert.equal(stored?.appId, saves.find((s) => s.revision === 5)?.appId);
     } finally {
-      await client.database('connection-race').delete();
+      await drop();
     }
   });
 
   it('shares the tenant container with the backup store without either seeing the other', async () => {
-    const containers = await openCosmosContainers(client, 'connection-shared');
+    const { containers, drop } = await cosmos.freshContainers('connection-shared');
     try {
       const tenantId = 'aaaaaaaa-0000-4000-8000-000000000001';
       const connections = new CosmosConnectionStore(containers.tenant);
@@ -91,7 +68,7 @@ describe('CosmosConnectionStore (against the in-memory Cosmos DB server)', funct
         ['connection'],
       );
     } finally {
-      await client.database('connection-shared').delete();
+      await drop();
     }
   });
 });
