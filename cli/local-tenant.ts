@@ -24,7 +24,10 @@ export function simulatorTlsDir(config: AppConfig): string {
  * it. Resolves to the child's exit code when it did so, or undefined when this process already
  * trusts it (or a real tenant is configured) and should carry on.
  */
-export async function rerunTrustingSimulator(config: AppConfig, argv: readonly string[]): Promise<number | undefined> {
+export async function rerunTrustingSimulator(
+  config: AppConfig,
+  argv: readonly string[],
+): Promise<number | undefined> {
   if (config.microsoft) return undefined;
   const { certFile } = ensureSimulatorCertificate(simulatorTlsDir(config));
   if (process.env.NODE_EXTRA_CA_CERTS === certFile) return undefined;

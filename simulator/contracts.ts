@@ -82,4 +82,8 @@ export interface GraphRoute {
 }
 
 /** Raw HTTP handler for routes outside Graph (Entra, control API). */
-export type RawHandler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>) => void | Promise<void>;
+export type RawHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string | undefined>,
+) => void | Promise<void>;

@@ -51,7 +51,10 @@ describe('loadConfig', () => {
 
   it('keeps both cloud hosts as settings, for national clouds', () => {
     const config = loadConfig({
-      env: { GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0/', AUTHORITY_HOST: 'https://login.microsoftonline.us' },
+      env: {
+        GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0/',
+        AUTHORITY_HOST: 'https://login.microsoftonline.us',
+      },
       root,
     });
     assert.deepEqual(config.microsoft, {
@@ -62,8 +65,14 @@ describe('loadConfig', () => {
 
   it('names the variable and the problem when a value is wrong', () => {
     assert.deepEqual(problemsOf({ PORT: 'eighty' }), ['PORT: Invalid input: expected number, received NaN']);
-    assert.match(problemsOf({ AUTHORITY_HOST: 'http://login.example', GRAPH_BASE_URL: 'https://g.example' })[0]!, /^AUTHORITY_HOST: must start with https:\/\//);
-    assert.match(problemsOf({ GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0' })[0]!, /^AUTHORITY_HOST: set GRAPH_BASE_URL and AUTHORITY_HOST together/);
+    assert.match(
+      problemsOf({ AUTHORITY_HOST: 'http://login.example', GRAPH_BASE_URL: 'https://g.example' })[0]!,
+      /^AUTHORITY_HOST: must start with https:\/\//,
+    );
+    assert.match(
+      problemsOf({ GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0' })[0]!,
+      /^AUTHORITY_HOST: set GRAPH_BASE_URL and AUTHORITY_HOST together/,
+    );
     assert.match(problemsOf({ SECRET_SEALING_KEY: 'c2hvcnQ=' })[0]!, /^SECRET_SEALING_KEY: must be 32 bytes/);
     assert.match(problemsOf({ BOT_ID: 'not-a-guid' })[0]!, /^BOT_ID: /);
   });

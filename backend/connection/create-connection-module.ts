@@ -63,8 +63,7 @@ export function createConnectionModule(
       'STORE=cosmos needs the Cosmos DB connection store passed in (the app composition opens it).',
     );
   }
-  const ownDb =
-    options.store || options.db ? undefined : openSqlite((config.store as { file: string }).file);
+  const ownDb = options.store || options.db ? undefined : openSqlite((config.store as { file: string }).file);
   const store = options.store ?? new SqliteConnectionStore(options.db ?? ownDb!);
   const clock = options.clock ?? systemClock;
   const service = new ConnectionService({

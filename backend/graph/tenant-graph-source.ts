@@ -105,12 +105,28 @@ export interface TenantGraphSource {
   /** All members of a chat, for chats past the 25-member cap of `$expand` (`GET /chats/{id}/members`). */
   chatMembers(chatId: string, options?: ReadOptions): Promise<GraphChatMember[]>;
   /** Every message of every chat the user is in, modified within the window (`getAllMessages`). */
-  allMessages(userId: string, window: ModifiedWindow, options?: ReadOptions): AsyncIterable<GraphChatMessage[]>;
+  allMessages(
+    userId: string,
+    window: ModifiedWindow,
+    options?: ReadOptions,
+  ): AsyncIterable<GraphChatMessage[]>;
   /** Every message of one chat modified within the window (`GET /chats/{id}/messages`). */
-  chatMessages(chatId: string, window: ModifiedWindow, options?: ReadOptions): AsyncIterable<GraphChatMessage[]>;
+  chatMessages(
+    chatId: string,
+    window: ModifiedWindow,
+    options?: ReadOptions,
+  ): AsyncIterable<GraphChatMessage[]>;
   /** The pinned messages of a chat, with the message expanded. */
-  pinnedMessages(chatId: string, options?: ReadOptions): Promise<{ id: string; message: GraphChatMessage | null }[]>;
+  pinnedMessages(
+    chatId: string,
+    options?: ReadOptions,
+  ): Promise<{ id: string; message: GraphChatMessage | null }[]>;
   /** An inline image or other hosted content (`.../hostedContents/{id}/$value`). */
-  hostedContent(chatId: string, messageId: string, hostedContentId: string, options?: ReadOptions): Promise<HostedContentBytes>;
+  hostedContent(
+    chatId: string,
+    messageId: string,
+    hostedContentId: string,
+    options?: ReadOptions,
+  ): Promise<HostedContentBytes>;
   counts(): GraphRequestCounts;
 }

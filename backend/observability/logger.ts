@@ -20,7 +20,13 @@ const REDACTED_KEYS = [
   'connectionString',
 ];
 
-const REDACT_PATHS = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`, `req.headers.${k}`]);
+const REDACT_PATHS = REDACTED_KEYS.flatMap((k) => [
+  k,
+  `*.${k}`,
+  `*.*.${k}`,
+  `headers.${k}`,
+  `req.headers.${k}`,
+]);
 
 export interface LoggerOptions {
   level?: pino.LevelWithSilent;

@@ -23,7 +23,9 @@ export interface RunningHttpServer {
 export function createHttpServer(options: HttpServerOptions): Server {
   const server = restify.createServer({ name: 'chatvault', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024, rejectUnknown: false }));
+  server.use(
+    restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024, rejectUnknown: false }),
+  );
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });

@@ -4,7 +4,10 @@ import type Database from 'better-sqlite3';
 import type { AppConfig } from '../../backend/config/config';
 import type { CosmosClient } from '@azure/cosmos';
 import type { BackupModule, BackupModuleOptions } from '../../backend/backup/create-backup-module';
-import type { ConnectionModule, ConnectionModuleOptions } from '../../backend/connection/create-connection-module';
+import type {
+  ConnectionModule,
+  ConnectionModuleOptions,
+} from '../../backend/connection/create-connection-module';
 import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
 import type { Logger } from '../../backend/observability/logger';
 import type { CosmosContainers } from '../../backend/store/cosmos/cosmos-containers';
@@ -42,7 +45,11 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(config: AppConfig, logger: Logger, options: StartAppOptions = {}): Promise<RunningApp> {
+export async function startApp(
+  config: AppConfig,
+  logger: Logger,
+  options: StartAppOptions = {},
+): Promise<RunningApp> {
   const closers: (() => void | Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close();
@@ -76,7 +83,16 @@ export async function startApp(config: AppConfig, logger: Logger, options: Start
     connections.rechecker.start();
     backups.startScheduler(() => connections.service.connectedTenantIds());
 
-    return { config, endpoints, ...(simulator ? { simulator } : {}), stores, connections, backups, http, close: closeAll };
+    return {
+      config,
+      endpoints,
+      ...(simulator ? { simulator } : {}),
+      stores,
+      connections,
+      backups,
+      http,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
@@ -98,7 +114,10 @@ async function microsoftSide(
     ...options.simulator,
   });
   closers.push(() => simulator.close());
-  return { endpoints: { graphBaseUrl: simulator.graphBaseUrl, authorityHost: simulator.authorityHost }, simulator };
+  return {
+    endpoints: { graphBaseUrl: simulator.graphBaseUrl, authorityHost: simulator.authorityHost },
+    simulator,
+  };
 }
 
 /**

@@ -16,7 +16,10 @@ export const registerStart: RegisterCommand = (program: Command, setExitCode) =>
   program
     .command('start')
     .description('run ChatVault (and the tenant simulator when no Microsoft tenant is configured)')
-    .addHelpText('after', '\nStops cleanly on Ctrl+C (SIGINT) or SIGTERM. Exit codes: 0 stopped, 1 failed to start.')
+    .addHelpText(
+      'after',
+      '\nStops cleanly on Ctrl+C (SIGINT) or SIGTERM. Exit codes: 0 stopped, 1 failed to start.',
+    )
     .action(async () => {
       let config: AppConfig;
       try {
@@ -31,7 +34,9 @@ export const registerStart: RegisterCommand = (program: Command, setExitCode) =>
       }
       const logger = createLogger({ level: config.logLevel });
       if (!config.microsoft)
-        process.stderr.write('Preparing the simulated tenant (first start only: seeding takes a few seconds)…\n');
+        process.stderr.write(
+          'Preparing the simulated tenant (first start only: seeding takes a few seconds)…\n',
+        );
       const app = await startApp(config, logger);
       process.stdout.write(appBanner(app));
       await untilStopped();

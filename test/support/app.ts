@@ -21,10 +21,18 @@ export async function startTestApp(
   options: StartAppOptions = {},
 ): Promise<TestApp> {
   const tlsDir = process.env.CHATVAULT_TEST_TLS_DIR;
-  if (!tlsDir) throw new Error('CHATVAULT_TEST_TLS_DIR is not set: run tests through `node test/run-tests.js`.');
+  if (!tlsDir)
+    throw new Error('CHATVAULT_TEST_TLS_DIR is not set: run tests through `node test/run-tests.js`.');
   const dataDir = mkdtempSync(join(tmpdir(), 'chatvault-app-'));
   const config = loadConfig({
-    env: { CHATVAULT_ENV: 'test', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env },
+    env: {
+      CHATVAULT_ENV: 'test',
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
   });
   const app = await startApp(config, createLogger({ level: config.logLevel }), {
     ...options,

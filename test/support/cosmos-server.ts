@@ -87,7 +87,8 @@ export function useCosmosServer(): CosmosTestContext {
     await server?.close();
   });
   const started = <T>(value: T | undefined): T => {
-    if (!value) throw new Error('the Cosmos DB test server is not started: use its context inside tests and hooks');
+    if (!value)
+      throw new Error('the Cosmos DB test server is not started: use its context inside tests and hooks');
     return value;
   };
   return {
