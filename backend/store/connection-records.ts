@@ -74,7 +74,29 @@ export interface ConnectionAttempt {
 }
 
 export type AuditAction =
-  'connected' | 'replaced' | 'retested' | 'removed' | 'attempt_failed' | 'status_changed';
+  // The app connection (ConnectionService).
+  | 'connected'
+  | 'replaced'
+  | 'retested'
+  | 'removed'
+  | 'attempt_failed'
+  | 'status_changed'
+  // Who may act and who hears what (backend/governance, backend/notifications).
+  | 'admin_added'
+  | 'admin_removed'
+  | 'subscribed'
+  | 'unsubscribed'
+  // Backups: runs, schedule and scope.
+  | 'backup_started'
+  | 'backup_cancelled'
+  | 'schedule_changed'
+  | 'scope_changed'
+  // What was backed up: who looked, took or erased it, and how long it is kept.
+  | 'browsed'
+  | 'searched'
+  | 'exported'
+  | 'erased'
+  | 'retention_changed';
 
 export interface AuditEvent {
   tenantId: string;
@@ -88,4 +110,8 @@ export interface AuditEvent {
   /** For `status_changed`: the status before and after. */
   from?: ConnectionStatusName;
   to?: ConnectionStatusName;
+  /** What the action was about: the admin added, the target unsubscribed, the run started… */
+  subject?: string;
+  /** Facts of the action an audit reader needs (never a secret, never message content). */
+  details?: Record<string, string | number | boolean>;
 }

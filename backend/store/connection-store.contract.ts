@@ -179,6 +179,36 @@ export function describeConnectionStoreContract(
       );
     });
 
+    it("keeps an audit event's subject and details exactly, and adds neither to events without them", async () => {
+      const actor = { kind: 'user' as const, id: 'admin-1', name: 'Ada' };
+      const detailed = await store.appendAudit({
+        tenantId: A,
+        at: '2026-05-01T10:00:00.000Z',
+        actor,
+        action: 'admin_added',
+        subject: '5f6a1d0e-0000-4000-8000-00000000ad02',
+        details: { via: 'added', upn: 'grace@contoso.example', count: 2, firstConnect: false },
+      });
+      const plain = await store.appendAudit({
+        tenantId: A,
+        at: '2026-05-01T11:00:00.000Z',
+        actor: { kind: 'system', name: 'notifier' },
+        action: 'unsubscribed',
+      });
+      const [newest, oldest] = await store.listAudit(A);
+      assert.deepEqual(newest, plain);
+      assert.equal(Object.hasOwn(newest!, 'subject'), false);
+      assert.equal(Object.hasOwn(newest!, 'details'), false);
+      assert.deepEqual(oldest, detailed);
+      assert.deepEqual(oldest?.details, {
+        via: 'added',
+        upn: 'grace@contoso.example',
+        count: 2,
+        firstConnect: false,
+      });
+      assert.deepEqual(await store.listAudit(B), []);
+    });
+
     it('lists the tenants that have a connection', async () => {
       await store.putConnection(record(B));
       await store.putConnection(record(A));

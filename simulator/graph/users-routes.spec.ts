@@ -92,7 +92,7 @@ describe('GET /users, GET /users/{id | userPrincipalName}', () => {
       [{ $top: '1000' }, 'Request_BadRequest'],
       [{ $top: '0' }, 'Request_BadRequest'],
       [{ $select: 'nosuch' }, 'Request_BadRequest'],
-      [{ $filter: "startswith(displayName,'a')" }, 'Request_UnsupportedQuery'],
+      [{ $filter: "startswith(jobTitle,'a')" }, 'Request_UnsupportedQuery'],
       [{ $filter: "userType ne 'Guest'" }, 'Request_UnsupportedQuery'],
       [{ $filter: "department eq 'Sales'" }, 'Request_UnsupportedQuery'],
       [{ $filter: 'accountEnabled eq 1' }, 'Request_BadRequest'],

@@ -1,18 +1,21 @@
 import { z } from 'zod';
 import type { GraphRequest, GraphResult } from '../contracts';
 import { directoryNotFound, directoryQueryErrors } from './graph-errors';
-import type { FilterComparison } from './odata/filter-expression';
+import { FilterSyntaxError, FilterUnsupportedError, type FilterComparison } from './odata/filter-expression';
 import { link, metadataContext } from './odata/links';
 import { QueryOptions } from './odata/query-options';
 import { collectionBody, member, withLeadingMembers } from './odata/raw-json';
 import { decodeToken, encodeToken, tokenInteger } from './odata/skip-token';
+import { parseStartsWithFilter, type StartsWithTerm } from './odata/startswith-filter';
 import type { RouteContext } from './route-context';
 
 /**
  * `GET /users` and `GET /users/{id | userPrincipalName}` [user-list, user-get]: paged with
  * `@odata.nextLink`, `$top` 1..999 (100 by default), `$select`, and the `$filter` equalities a
  * backup uses to pick whose chats to read — `accountEnabled`, `userType`, `id`,
- * `userPrincipalName`, joined by `and`. Everything else Graph only serves as an "advanced query"
+ * `userPrincipalName`, joined by `and` — or the people-picker search, `startswith` on
+ * `displayName`, `givenName`, `surname`, `mail`, `mailNickname` or `userPrincipalName`, joined by
+ * `or` (odata/startswith-filter.ts). Everything else Graph only serves as an "advanced query"
  * (`ConsistencyLevel: eventual` with `$count`), which the simulator does not implement: 400
  * `Request_UnsupportedQuery`, as Graph answers an advanced query sent without that header.
  * Deleted users are gone from both.
@@ -79,7 +82,8 @@ export function listUsers(ctx: RouteContext, req: GraphRequest): GraphResult {
   );
   const top = query.top(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
   const select = query.select(USER_PROPERTIES);
-  const selection = userSelection(query, query.filter());
+  const prefixes = startsWithTerms(query);
+  const selection = prefixes ? prefixSelection(query, prefixes) : userSelection(query, query.filter());
   const after = query.skipToken((token) => decodeToken(token, pageToken)?.[1]);
 
   const where = selection.conditions.map((condition) => ` AND ${condition}`).join('');
@@ -187,4 +191,53 @@ function userSelection(
     }
   }
   return { conditions, params };
+}
+
+/**
+ * Where each property startswith may name lives: the two the table has as columns, the others in
+ * the stored user JSON. Graph supports startswith on a few more (city, department, otherMails…);
+ * the simulator answers those as unsupported.
+ */
+const PREFIX_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['displayname', 'display_name'],
+  ['userprincipalname', 'upn'],
+  ['mail', "json_extract(json, '$.mail')"],
+  ['givenname', "json_extract(json, '$.givenName')"],
+  ['surname', "json_extract(json, '$.surname')"],
+  ['mailnickname', "json_extract(json, '$.mailNickname')"],
+]);
+
+function startsWithTerms(query: QueryOptions): StartsWithTerm[] | undefined {
+  const raw = query.get('$filter');
+  if (raw === undefined) return undefined;
+  try {
+    return parseStartsWithFilter(raw);
+  } catch (error) {
+    if (error instanceof FilterUnsupportedError) throw query.errors.unsupported(error.message);
+    if (error instanceof FilterSyntaxError) throw query.errors.malformed(`Invalid $filter: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Directory string comparisons ignore case. SQLite's LIKE folds ASCII letters only, so a prefix
+ * differing from the name in the case of a non-ASCII letter (É/é) does not match here; Graph would.
+ */
+function prefixSelection(
+  query: QueryOptions,
+  terms: StartsWithTerm[],
+): { conditions: string[]; params: unknown[] } {
+  const alternatives: string[] = [];
+  const params: unknown[] = [];
+  for (const { property, prefix } of terms) {
+    const column = PREFIX_COLUMNS.get(property.toLowerCase());
+    if (!column) {
+      throw query.errors.unsupported(
+        `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`,
+      );
+    }
+    alternatives.push(`${column} LIKE ? ESCAPE '\\'`);
+    params.push(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  return { conditions: [`(${alternatives.join(' OR ')})`], params };
 }

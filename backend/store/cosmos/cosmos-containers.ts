@@ -30,6 +30,7 @@ const TENANT_INDEXING: IndexingPolicy = {
     { path: '/errors/*' },
     { path: '/periods/*' },
     { path: '/topicHistory/*' },
+    { path: '/conversation/*' },
   ],
   compositeIndexes: [
     [
