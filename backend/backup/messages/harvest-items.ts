@@ -1,4 +1,5 @@
 import type { GraphChatMessage, ModifiedWindow } from '../../graph/tenant-graph-source';
+import { runScope, usableWatermark } from '../scope/run-scope';
 import { userWatermarkKey, type Watermark } from '../run/active-run';
 import { addItems, type RunContext } from '../run/run-context';
 import type { WorkItem } from '../run/work-item-key';
@@ -16,17 +17,14 @@ export class StrategyUnsupportedError extends Error {
 
 /**
  * `read:<user>`: the user's getAllMessages. A full run reads all of it; an incremental one what was
- * modified after the user's watermark, and everything for a user it never read (a new user, or one
- * who just got a license), whose chats it then lists too. Once every page is durable, the watermark
- * moves to when the read started (less the overlap): the next run starts there.
+ * modified after the user's watermark, and everything for a user it never read (a new user, one
+ * who just got a license, or one who just came into the backup scope), whose chats it then lists
+ * too. Once every page is durable, the watermark moves to when the read started (less the
+ * overlap): the next run starts there.
  */
 export async function runReadItem(ctx: RunContext, userId: string): Promise<void> {
   const startedAt = ctx.clock.now();
-  const key = userWatermarkKey(userId);
-  const watermark =
-    ctx.run.mode === 'incremental'
-      ? (await ctx.store.getCheckpoint<Watermark>(ctx.tenantId, key))?.value
-      : undefined;
+  const watermark = ctx.run.mode === 'incremental' ? await usableWatermark(ctx, userId) : undefined;
   if (ctx.run.mode === 'incremental' && !watermark) await runChatsItem(ctx, userId);
   const window: ModifiedWindow = watermark ? { after: watermark.after } : {};
   await harvest(ctx, ctx.graph.allMessages(userId, window, { signal: ctx.signal }), { userId });
@@ -49,19 +47,23 @@ export async function runListItem(ctx: RunContext, chatId: string): Promise<void
   await harvest(ctx, ctx.graph.chatMessages(chatId, {}, { signal: ctx.signal }), { chatId });
 }
 
-/** Moves a user's watermark forward (never back) to `startedAt` less the overlap. */
+/**
+ * Moves a user's watermark forward (never back) to `startedAt` less the overlap, noting since when
+ * the user was in scope as this process saw it before the read began.
+ */
 export async function advanceWatermark(ctx: RunContext, userId: string, startedAt: Date): Promise<void> {
   const key = userWatermarkKey(userId);
   const after = new Date(startedAt.getTime() - ctx.settings.watermarkOverlapMs).toISOString();
+  const scopeSince = (await runScope(ctx)).sinceOf(userId);
   const current = (await ctx.store.getCheckpoint<Watermark>(ctx.tenantId, key))?.value;
   if (!current || current.after < after)
-    await ctx.store.putCheckpoint<Watermark>(ctx.tenantId, key, { after });
+    await ctx.store.putCheckpoint<Watermark>(ctx.tenantId, key, { after, scopeSince });
 }
 
 /**
  * Stores every page, asking first for what the page shows changed around its messages: a chat the
- * store does not know yet, or one renamed, is listed again through this user; membership and pin
- * events make their chat's members or pins read again.
+ * store does not know yet, or one renamed, is listed again through this user (and an unknown one
+ * read whole); membership and pin events make their chat's members or pins read again.
  */
 async function harvest(
   ctx: RunContext,
@@ -75,7 +77,12 @@ async function harvest(
       if (changes.has('pinned')) items.push({ kind: 'pinned', chatId });
       if (ctx.run.mode === 'incremental') {
         if (changes.has('members')) items.push({ kind: 'members', chatId });
-        if (changes.has('metadata') || !(await isKnownChat(ctx, chatId))) listChats = true;
+        const known = await isKnownChat(ctx, chatId);
+        if (changes.has('metadata') || !known) listChats = true;
+        // A chat never backed up may hold history older than this user's watermark: someone in
+        // scope just joined a chat of people out of it, or a chat's earlier members were never
+        // readable. Its own listing reads all of it (docs/backup-scope.md, "Narrowing and widening").
+        if (!known) items.push({ kind: 'list', chatId });
       }
     }
     if (listChats && via.userId) items.push({ kind: 'chats', userId: via.userId });

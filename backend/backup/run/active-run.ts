@@ -58,4 +58,10 @@ export function userWatermarkKey(userId: string): string {
 export interface Watermark {
   /** ISO time: messages modified after it are read again. */
   after: string;
+  /**
+   * Since when the user was in the backup scope as the read that set it saw (null or absent: from
+   * the start). A user who left the scope and came back has another time: their watermark says
+   * nothing of what happened while they were out, and they are read whole (`scope/run-scope.ts`).
+   */
+  scopeSince?: string | null;
 }

@@ -14,6 +14,7 @@ import type { HarvestStrategyName } from '../messages/harvest-strategy';
 import { advanceWatermark } from '../messages/harvest-items';
 import { MessageSink } from '../messages/message-sink';
 import { planInput } from '../messages/plan-input';
+import { readWholeBy, runScope } from '../scope/run-scope';
 import {
   ACTIVE_RUN_CHECKPOINT,
   PHASE_LABEL,
@@ -246,8 +247,11 @@ async function runPhases(deps: ParticipantDeps, ctx: RunContext): Promise<void> 
     switch (ctx.run.phase) {
       case 'users': {
         const users = await discoverUsers(ctx.tenantId, ctx.graph, ctx.store, ctx.signal);
-        ctx.tally.add({ users: users.active.length });
-        const next: WorkItem[] = users.active.map((userId): WorkItem =>
+        // Every directory user is recorded; only those in the tenant's backup scope are read.
+        const scope = await runScope(ctx);
+        const scoped = users.active.filter((userId) => scope.covers(userId));
+        ctx.tally.add({ users: scoped.length });
+        const next: WorkItem[] = scoped.map((userId): WorkItem =>
           ctx.run.mode === 'full' ? { kind: 'chats', userId } : { kind: 'read', userId },
         );
         await addItems(ctx, next);
@@ -256,7 +260,7 @@ async function runPhases(deps: ParticipantDeps, ctx: RunContext): Promise<void> 
       }
       case 'chats': {
         await workUntilIdle(ctx, deps.holderId, () => allItemsSettled(ctx));
-        const input = await planInput(ctx.tenantId, ctx.store, ctx.clock.now());
+        const input = await planInput(ctx.tenantId, ctx.store, ctx.clock.now(), await runScope(ctx));
         const strategy = harvestStrategy(ctx.run.strategy);
         ctx.tally.add({ chats: input.chats.length });
         await addItems(ctx, [
@@ -289,8 +293,8 @@ async function moveTo(ctx: RunContext, phase: RunPhase, itemsBefore?: number): P
 
 /**
  * Ends the run: a full run that met no failure moves every backed-up user's watermark to its start
- * (it read all their chats), then the outcome is recorded, the items are removed and the tenant is
- * free for its next run.
+ * (it read all their chats; users out of scope, or who came into it as the run began, keep theirs),
+ * then the outcome is recorded, the items are removed and the tenant is free for its next run.
  */
 async function finish(
   deps: ParticipantDeps,
@@ -308,8 +312,10 @@ async function finish(
   }
   const items = await store.countWorkItems(tenantId, runId);
   if (ctx.run.mode === 'full' && !how.cancelled && how.fatal === undefined && items.failed === 0) {
+    const scope = await runScope(ctx);
     for (const userId of await activeUsers(tenantId, store)) {
-      await advanceWatermark(ctx, userId, new Date(ctx.run.startedAt));
+      if (readWholeBy(scope, userId, ctx.run.startedAt, ctx.settings.watermarkOverlapMs))
+        await advanceWatermark(ctx, userId, new Date(ctx.run.startedAt));
     }
   }
   const current = await store.getRun(tenantId, runId);
