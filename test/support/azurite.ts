@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { fork } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,69 +19,34 @@ export interface AzuriteBlobService {
   close(): Promise<void>;
 }
 
-// Azurite ships no type declarations and its package entry point loads the VS Code extension, so
-// the blob server is reached by its module path (the package declares no `exports` map). These are
-// the parts of its API this harness uses.
-interface AzuriteBlobServer {
-  start(): Promise<void>;
-  close(): Promise<void>;
-  clean(): Promise<void>;
-  getHttpServerAddress(): string;
-  readonly httpServer: Server;
-}
-type BlobConfigurationCtor = new (
-  host: string,
-  port: number,
-  keepAliveTimeout: number,
-  metadataDBPath: string,
-  extentDBPath: string,
-  persistencePathArray: { locationId: string; locationPath: string; maxConcurrency: number }[],
-  enableAccessLog: boolean,
-  accessLogWriteStream: undefined,
-  enableDebugLog: boolean,
-  debugLogFilePath: undefined,
-  loose: boolean,
-  skipApiVersionCheck: boolean,
-) => unknown;
-type BlobServerCtor = new (configuration: unknown) => AzuriteBlobServer;
+const CHILD = join(__dirname, 'azurite-process.js');
 
 /**
- * Starts Azurite's Blob service in this process on a free loopback port, persisting to a fresh
- * temporary directory (so large test blobs go to disk, not to this process's heap).
- *
- * Strict mode (`loose` off): Azurite rejects headers and parameters it does not support instead
- * of ignoring them, so a request the real service would treat differently fails loudly here.
+ * Starts Azurite's Blob service in a child process on a free loopback port, persisting to a fresh
+ * temporary directory (so large test blobs go to disk, not to any process's heap). A child
+ * process, because restify patches Node's http prototypes once any test loads it, and Azurite
+ * serving from that process then answers wrongly.
  */
 export async function startAzurite(): Promise<AzuriteBlobService> {
-  const BlobServer = require('azurite/dist/src/blob/BlobServer').default as BlobServerCtor;
-  const BlobConfiguration = require('azurite/dist/src/blob/BlobConfiguration')
-    .default as BlobConfigurationCtor;
-
   const dataDir = await mkdtemp(join(tmpdir(), 'chatvault-azurite-'));
-  const configuration = new BlobConfiguration(
-    '127.0.0.1',
-    0,
-    5,
-    join(dataDir, 'blob-metadata.json'),
-    join(dataDir, 'blob-extents.json'),
-    [{ locationId: 'Default', locationPath: join(dataDir, 'extents'), maxConcurrency: 10 }],
-    false,
-    undefined,
-    false,
-    undefined,
-    false,
-    // The installed @azure/storage-blob speaks a newer service API version than this Azurite knows
-    // and Azurite refuses unknown versions by default; the operations used here predate both.
-    true,
-  );
-  const server = new BlobServer(configuration);
+  const child = fork(CHILD, [dataDir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit');
+  let address: string;
   try {
-    await server.start();
+    address = await new Promise<string>((resolve, reject) => {
+      child.once('message', (message: { address?: string }) =>
+        message.address ? resolve(message.address) : reject(new Error('Azurite reported no address')),
+      );
+      child.once('exit', (code) => reject(new Error(`Azurite exited with ${code} before listening: ${stderr}`)));
+    });
   } catch (err) {
+    child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const blobEndpoint = `${server.getHttpServerAddress()}/${AZURITE_ACCOUNT}`;
+  const blobEndpoint = `${address}/${AZURITE_ACCOUNT}`;
 
   let closing: Promise<void> | undefined;
   return {
@@ -92,14 +57,12 @@ export async function startAzurite(): Promise<AzuriteBlobService> {
     dataDir,
     close() {
       closing ??= (async () => {
-        const http = server.httpServer;
-        const closed = http.listening ? once(http, 'close') : Promise.resolve([]);
-        // Azurite's close() asks its server to stop but does not wait for the port to be released,
-        // and idle keep-alive sockets would hold it open until they time out.
-        await server.close();
-        http.closeAllConnections();
-        await closed;
-        await server.clean();
+        if (child.exitCode === null && child.signalCode === null) {
+          child.send('close');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          await exited;
+          clearTimeout(timer);
+        }
         await rm(dataDir, { recursive: true, force: true });
       })();
       return closing;
