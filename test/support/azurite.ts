@@ -39,7 +39,9 @@ export async function startAzurite(): Promise<AzuriteBlobService> {
       child.once('message', (message: { address?: string }) =>
         message.address ? resolve(message.address) : reject(new Error('Azurite reported no address')),
       );
-      child.once('exit', (code) => reject(new Error(`Azurite exited with ${code} before listening: ${stderr}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`Azurite exited with ${code} before listening: ${stderr}`)),
+      );
     });
   } catch (err) {
     child.kill('SIGKILL');
