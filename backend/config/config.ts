@@ -60,6 +60,10 @@ const schema = z
     SECRET_BOT_PASSWORD: optionalNonEmpty,
     BOT_TENANT_ID: optionalNonEmpty,
     BOT_DOMAIN: optionalNonEmpty,
+    // The tab's SSO audience is its app ID URI, api://<TAB_DOMAIN>/botid-<BOT_ID> (the manifest's
+    // webApplicationInfo.resource); TAB_SSO_AUDIENCES adds others (comma-separated), e.g. after a move.
+    TAB_DOMAIN: optionalNonEmpty,
+    TAB_SSO_AUDIENCES: optionalNonEmpty,
   })
   .superRefine((c, ctx) => {
     if ((c.GRAPH_BASE_URL === undefined) !== (c.AUTHORITY_HOST === undefined)) {
@@ -103,7 +107,16 @@ export interface AppConfig {
   blobs: { kind: 'fs'; dir: string } | { kind: 'azure'; connectionString: string; container: string };
   sealing: { kind: 'key'; key: Buffer } | { kind: 'keyFile'; file: string };
   bot?: { appId: string; password: string; tenantId?: string; domain?: string };
+  /**
+   * Which SSO tokens the tab API accepts. `teams`: a bot is configured, so Teams issues tokens for
+   * the tab's app ID URI (or, in v1 tokens, the app id). `local`: no bot; only the local demo's
+   * tokens, issued by the tenant simulator for `LOCAL_TAB_AUDIENCE`.
+   */
+  tabSso: { mode: 'teams' | 'local'; audiences: string[] };
 }
+
+/** The audience of the local demo's SSO tokens (no bot, no Teams: the simulator issues them). */
+export const LOCAL_TAB_AUDIENCE = 'api://localhost/chatvault-local-tab';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly { variable: string; problem: string }[]) {
@@ -142,6 +155,16 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   return toAppConfig(parsed.data, root);
 }
 
+function tabSso(c: RawConfig): AppConfig['tabSso'] {
+  const extra = (c.TAB_SSO_AUDIENCES ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  if (!c.BOT_ID) return { mode: 'local', audiences: [...new Set([LOCAL_TAB_AUDIENCE, ...extra])] };
+  const appIdUri = c.TAB_DOMAIN ? [`api://${c.TAB_DOMAIN}/botid-${c.BOT_ID}`] : [];
+  return { mode: 'teams', audiences: [...new Set([...appIdUri, c.BOT_ID, ...extra])] };
+}
+
 function readEnvFile(file: string): Record<string, string> {
   return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
 }
@@ -172,5 +195,6 @@ function toAppConfig(c: RawConfig, root: string): AppConfig {
     bot: c.BOT_ID
       ? { appId: c.BOT_ID, password: c.SECRET_BOT_PASSWORD!, tenantId: c.BOT_TENANT_ID, domain: c.BOT_DOMAIN }
       : undefined,
+    tabSso: tabSso(c),
   };
 }

@@ -1,0 +1,43 @@
+import { isGovernanceError } from '../governance/governance-error';
+import { ApiError, conflict, invalidInput, notAdmin } from './api-error';
+
+/**
+ * Domain errors the API answers as something else than a 500, matched on their stable codes
+ * (`reason`, governance's `code`), never on a message.
+ */
+export function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (isGovernanceError(error)) {
+    switch (error.code) {
+      case 'not_admin':
+        return notAdmin();
+      case 'not_found':
+        return new ApiError('not_found', error.message);
+      case 'invalid_input':
+      case 'unknown_user':
+        return invalidInput(error.field ?? 'body', error.message);
+      case 'last_admin':
+        return conflict('last_admin', error.message);
+      case 'directory_unavailable':
+        return new ApiError('unavailable', error.message, { retryAfterSeconds: 30 });
+      default: {
+        const unreachable: never = error.code;
+        throw new Error(`unknown governance code ${String(unreachable)}`);
+      }
+    }
+  }
+  if (!(error instanceof Error)) return undefined;
+  // ConnectionService's NotConnectedError, BackupError, RunInProgressError.
+  const reason = (error as { reason?: unknown }).reason;
+  switch (reason) {
+    case 'not_connected':
+      return conflict(
+        'not_connected',
+        'Your organization has no saved app connection yet: use Test & Save Connection first.',
+      );
+    case 'run_in_progress':
+      return conflict(reason, error.message);
+    default:
+      return undefined;
+  }
+}

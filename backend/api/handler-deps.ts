@@ -1,0 +1,28 @@
+import type { Logger } from '../observability/logger';
+import type { DemoSignIn } from './demo-sign-in';
+import type { RequestLimits } from './request-limits';
+import type {
+  TabAdmins,
+  TabAuditLog,
+  TabBackup,
+  TabBackupReads,
+  TabConnections,
+  TabNotificationTargets,
+} from './tab-api-ports';
+import type { UserTable } from './user-table';
+
+/** What the route handlers share: the services, and the pieces the mount builds once. */
+export interface HandlerDeps {
+  logger: Logger;
+  connections: TabConnections;
+  backup: TabBackup;
+  backupReads: TabBackupReads;
+  admins: TabAdmins;
+  notifications: TabNotificationTargets;
+  audit: TabAuditLog;
+  authorityHost: string;
+  demoSignIn: DemoSignIn | undefined;
+  userTable: UserTable;
+  limits: RequestLimits;
+  openApi: () => Record<string, unknown>;
+}

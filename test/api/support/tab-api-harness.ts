@@ -1,0 +1,321 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { z } from 'zod';
+import { API_ROUTES } from '../../../backend/api/api-routes';
+import { backupControl } from '../../../backend/api/backup-control';
+import { createTabApiMount, type TabApiDeps } from '../../../backend/api/create-tab-api-mount';
+import type { DemoSignIn } from '../../../backend/api/demo-sign-in';
+import type { TabApiLimits } from '../../../backend/api/request-limits';
+import { errorSchema } from '../../../backend/api/response-schemas';
+import type { RouteSpec } from '../../../backend/api/route-spec';
+import { SsoTokenVerifier } from '../../../backend/api/sso-token-verifier';
+import type { TokenVerifier } from '../../../backend/api/tab-principal';
+import { BackupService } from '../../../backend/backup/backup-service';
+import { resolveBackupSettings } from '../../../backend/backup/backup-settings';
+import { graphSources } from '../../../backend/backup/create-backup-module';
+import type { BackupHookPoint } from '../../../backend/backup/run/backup-hooks';
+import { FsBlobStore } from '../../../backend/blobs/fs-blob-store';
+import { LOCAL_TAB_AUDIENCE } from '../../../backend/config/config';
+import { systemClock } from '../../../backend/connection/clock';
+import { ConnectionService } from '../../../backend/connection/connection-service';
+import { GraphConnectionTester } from '../../../backend/connection/connection-tester';
+import { connectedUserLookups } from '../../../backend/directory/connected-user-lookups';
+import { TenantUserDirectory } from '../../../backend/directory/tenant-user-directory';
+import { AdminService } from '../../../backend/governance/admin-service';
+import { AuditLog } from '../../../backend/governance/audit-log';
+import { NotificationService } from '../../../backend/notifications/notification-service';
+import { silentLogger } from '../../../backend/observability/logger';
+import { EnvelopeSealer } from '../../../backend/secrets/envelope-sealer';
+import { LocalKeyWrapper } from '../../../backend/secrets/local-key-wrapper';
+import type { RunningHttpServer } from '../../../backend/server/http-server';
+import type { BackupStore } from '../../../backend/store/backup-store';
+import { openSqlite } from '../../../backend/store/sqlite/open-sqlite';
+import { createSqliteBackupStore } from '../../../backend/store/sqlite/sqlite-backup-store';
+import { SqliteConnectionStore } from '../../../backend/store/sqlite/sqlite-connection-store';
+import { SqliteNotificationTargetStore } from '../../../backend/store/sqlite/sqlite-notification-target-store';
+import { SqliteTenantAdminStore } from '../../../backend/store/sqlite/sqlite-tenant-admin-store';
+import type { SimulatorHandle } from '../../support/simulator';
+
+/** The audience the harness's tokens are for (the API's local mode). */
+export const AUDIENCE = LOCAL_TAB_AUDIENCE;
+
+/** A gate a test closes to hold every backup worker at a hook point, and opens to let them go. */
+export class HookGate {
+  private open = true;
+  private waiters: (() => void)[] = [];
+  constructor(readonly point: BackupHookPoint) {}
+  close(): void {
+    this.open = false;
+  }
+  release(): void {
+    this.open = true;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  async at(point: BackupHookPoint): Promise<void> {
+    if (point !== this.point || this.open) return;
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is (for malformed bodies). */
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** Real services over one in-memory SQLite database, the real API mounted on a real server. */
+export interface TabApiHarness {
+  url: string;
+  db: Database.Database;
+  backupStore: BackupStore;
+  connections: ConnectionService;
+  backup: BackupService;
+  admins: AdminService;
+  notifications: NotificationService;
+  gate: HookGate;
+  /** The API's routes as restify holds them: `METHOD /path/{param}`. */
+  routes(): string[];
+  call(method: string, path: string, options?: CallOptions): Promise<ApiAnswer>;
+  close(): Promise<void>;
+}
+
+export async function startTabApi(
+  sim: SimulatorHandle,
+  options: {
+    verifier?: TokenVerifier;
+    demoSignIn?: DemoSignIn;
+    limits?: Partial<TabApiLimits>;
+  } = {},
+): Promise<TabApiHarness> {
+  const logger = silentLogger();
+  const db = openSqlite(':memory:');
+  const blobDir = mkdtempSync(join(tmpdir(), 'chatvault-api-'));
+  const endpoints = { graphBaseUrl: sim.graphBaseUrl, authorityHost: sim.authorityHost };
+  const connectionStore = new SqliteConnectionStore(db);
+  const connections = new ConnectionService({
+    store: connectionStore,
+    sealer: new EnvelopeSealer(new LocalKeyWrapper(randomBytes(32))),
+    tester: new GraphConnectionTester(endpoints),
+    clock: systemClock,
+    logger,
+  });
+  const backupStore = createSqliteBackupStore(db);
+  const gate = new HookGate('item-done');
+  const backup = new BackupService({
+    store: backupStore,
+    blobs: new FsBlobStore({ dir: blobDir }),
+    graphFor: graphSources({ endpoints, connection: connections, logger }),
+    clock: systemClock,
+    settings: resolveBackupSettings({
+      concurrency: 4,
+      leaseTtlMs: 3_000,
+      claimTtlMs: 6_000,
+      idlePollMs: 50,
+      progressEveryMs: 200,
+    }),
+    logger,
+    hooks: gate,
+  });
+  const audit = new AuditLog({ store: connectionStore, clock: systemClock });
+  const directory = new TenantUserDirectory({
+    store: backupStore,
+    live: connectedUserLookups({ endpoints, connection: connections, clock: systemClock, logger }),
+    logger,
+  });
+  const admins = new AdminService({
+    store: new SqliteTenantAdminStore(db),
+    directory,
+    audit,
+    clock: systemClock,
+    logger,
+  });
+  const notifications = new NotificationService({
+    store: new SqliteNotificationTargetStore(db),
+    admins,
+    audit,
+    clock: systemClock,
+    logger,
+  });
+  const deps: TabApiDeps = {
+    logger,
+    verifier:
+      options.verifier ?? new SsoTokenVerifier({ authorityHost: sim.authorityHost, audiences: [AUDIENCE] }),
+    authorityHost: sim.authorityHost,
+    connections,
+    backup: backupControl(backup, { pollMs: 50 }),
+    backupReads: backupStore,
+    admins,
+    notifications,
+    audit,
+    ...(options.demoSignIn ? { demoSignIn: options.demoSignIn } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    userTable: { cacheMs: 0 },
+  };
+  // restify patches Node's http prototypes when loaded: only once a test actually starts a server.
+  const { createHttpServer, listen } =
+    require('../../../backend/server/http-server') as typeof import('../../../backend/server/http-server');
+  let http: RunningHttpServer;
+  try {
+    http = await listen(createHttpServer({ logger, mounts: [createTabApiMount(deps)] }), '127.0.0.1', 0);
+  } catch (error) {
+    db.close();
+    rmSync(blobDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: http.url,
+    db,
+    backupStore,
+    connections,
+    backup,
+    admins,
+    notifications,
+    gate,
+    routes: () =>
+      (Object.values(http.server.router.getRoutes()) as unknown as { method: string; path: string }[])
+        .filter((r) => r.path.startsWith('/api/'))
+        .map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
+        .sort(),
+    call: (method, path, callOptions) => call(http.url, method, path, callOptions),
+    async close() {
+      gate.release();
+      await backup.close();
+      await http.close();
+      db.close();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One request; every answer is checked against the API's own schemas (the route's success schema,
+ * or the error schema), field for field: an answer with a field the schema lacks fails the test.
+ */
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  const parsed: unknown = text === '' ? undefined : JSON.parse(text);
+  const spec = routeOf(method, path);
+  if (response.status < 300 && spec) conforms(spec.success.schema, parsed, `${method} ${path}`);
+  if (response.status >= 400) conforms(errorSchema, parsed, `${method} ${path} (${response.status})`);
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+function conforms(schema: z.ZodType, body: unknown, what: string): void {
+  const result = schema.safeParse(body);
+  assert.ok(result.success, `${what}: the answer does not match its schema: ${result.error?.message}`);
+  assert.deepEqual(result.data, body, `${what}: the answer has fields its schema lacks`);
+}
+
+function routeOf(method: string, path: string): RouteSpec | undefined {
+  const bare = path.split('?')[0]!;
+  return (Object.values(API_ROUTES) as RouteSpec[]).find(
+    (spec) =>
+      spec.method === method &&
+      new RegExp(`^${spec.path.replace(/\{\w+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(bare),
+  );
+}
+
+/** The control API of the simulator: JSON in, JSON out, or the test fails. */
+export async function simControl(
+  sim: SimulatorHandle,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${sim.authorityHost}/_sim${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `simulator ${method} ${path}: ${response.status} ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+export interface SimPerson {
+  id: string;
+  upn: string;
+  displayName: string;
+  tenantId: string;
+}
+
+/** Adds a person to a simulated tenant (a member with a Teams license). */
+export async function addPerson(
+  sim: SimulatorHandle,
+  tenantId: string,
+  displayName: string,
+  upnLocal: string,
+): Promise<SimPerson> {
+  const domain = sim.tenants.find((t) => t.id === tenantId)!.domain;
+  const user = (await simControl(sim, 'POST', `/tenants/${tenantId}/users`, {
+    displayName,
+    userPrincipalName: `${upnLocal}@${domain}`,
+  })) as { id: string; userPrincipalName: string };
+  return { id: user.id, upn: user.userPrincipalName, displayName, tenantId };
+}
+
+/** A Teams-like SSO token from the simulator's Entra (`foreign`: signed with a key it never publishes). */
+export async function userToken(
+  sim: SimulatorHandle,
+  person: SimPerson,
+  options: {
+    audience?: string;
+    expired?: boolean;
+    signedBy?: 'simulator' | 'foreign';
+    scopes?: string[];
+  } = {},
+): Promise<string> {
+  const answer = (await simControl(sim, 'POST', `/tenants/${person.tenantId}/user-token`, {
+    upn: person.upn,
+    audience: options.audience ?? AUDIENCE,
+    ...(options.expired ? { expired: true } : {}),
+    ...(options.signedBy ? { signedBy: options.signedBy } : {}),
+    ...(options.scopes ? { scopes: options.scopes } : {}),
+  })) as { access_token: string };
+  return answer.access_token;
+}
+
+/** Polls until `check` holds (a run finishing); fails after `attempts` looks, never on elapsed time alone. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  attempts = 600,
+): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < attempts; i++) {
+    last = await probe();
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${what} did not happen; last seen: ${JSON.stringify(last)}`);
+}
