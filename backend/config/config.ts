@@ -26,7 +26,10 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 const schema = z
   .object({
-    CHATVAULT_ENV: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only').default('local'),
+    CHATVAULT_ENV: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only')
+      .default('local'),
     PORT: port.default(3978),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./data'),
@@ -46,16 +49,22 @@ const schema = z
     SECRET_AZURE_STORAGE_CONNECTION_STRING: optionalNonEmpty,
     BLOB_CONTAINER: z
       .string()
-      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'an Azure container name: 3-63 lower-case letters, digits, dashes')
+      .regex(
+        /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+        'an Azure container name: 3-63 lower-case letters, digits, dashes',
+      )
       .default('chatvault'),
 
     // AES-256-GCM key for sealing app secrets: 32 bytes, base64. Unset: a 0600 key file under DATA_DIR.
-    SECRET_SEALING_KEY: optionalNonEmpty.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
-      message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
-    }),
+    SECRET_SEALING_KEY: optionalNonEmpty.refine(
+      (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
+      {
+        message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      },
+    ),
 
     BOT_ID: optionalNonEmpty.refine((v) => v === undefined || /^[0-9a-f-]{36}$/i.test(v), {
-      message: 'must be the bot\'s Microsoft App ID (a GUID)',
+      message: "must be the bot's Microsoft App ID (a GUID)",
     }),
     SECRET_BOT_PASSWORD: optionalNonEmpty,
     BOT_TENANT_ID: optionalNonEmpty,
@@ -87,7 +96,11 @@ const schema = z
       });
     }
     if (c.BOT_ID && !c.SECRET_BOT_PASSWORD) {
-      ctx.addIssue({ code: 'custom', path: ['SECRET_BOT_PASSWORD'], message: 'is required when BOT_ID is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET_BOT_PASSWORD'],
+        message: 'is required when BOT_ID is set',
+      });
     }
   });
 
@@ -102,8 +115,7 @@ export interface AppConfig {
   /** Undefined means "no tenant configured": the launcher starts the simulator. */
   microsoft?: { graphBaseUrl: string; authorityHost: string };
   store:
-    | { kind: 'sqlite'; file: string }
-    | { kind: 'cosmos'; endpoint: string; key: string; database: string };
+    { kind: 'sqlite'; file: string } | { kind: 'cosmos'; endpoint: string; key: string; database: string };
   blobs: { kind: 'fs'; dir: string } | { kind: 'azure'; connectionString: string; container: string };
   sealing: { kind: 'key'; key: Buffer } | { kind: 'keyFile'; file: string };
   bot?: { appId: string; password: string; tenantId?: string; domain?: string };
@@ -183,11 +195,20 @@ function toAppConfig(c: RawConfig, root: string): AppConfig {
         : undefined,
     store:
       c.STORE === 'cosmos'
-        ? { kind: 'cosmos', endpoint: c.COSMOS_ENDPOINT!, key: c.SECRET_COSMOS_KEY!, database: c.COSMOS_DATABASE }
+        ? {
+            kind: 'cosmos',
+            endpoint: c.COSMOS_ENDPOINT!,
+            key: c.SECRET_COSMOS_KEY!,
+            database: c.COSMOS_DATABASE,
+          }
         : { kind: 'sqlite', file: join(dataDir, 'chatvault.sqlite') },
     blobs:
       c.BLOB_STORE === 'azure'
-        ? { kind: 'azure', connectionString: c.SECRET_AZURE_STORAGE_CONNECTION_STRING!, container: c.BLOB_CONTAINER }
+        ? {
+            kind: 'azure',
+            connectionString: c.SECRET_AZURE_STORAGE_CONNECTION_STRING!,
+            container: c.BLOB_CONTAINER,
+          }
         : { kind: 'fs', dir: join(dataDir, 'blobs') },
     sealing: c.SECRET_SEALING_KEY
       ? { kind: 'key', key: Buffer.from(c.SECRET_SEALING_KEY, 'base64') }
