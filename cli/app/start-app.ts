@@ -9,11 +9,14 @@ import type {
   ConnectionModuleOptions,
 } from '../../backend/connection/create-connection-module';
 import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
+import type { GovernanceModule } from '../../backend/governance/create-governance-module';
+import type { Notifier } from '../../backend/notifications/notifier';
 import type { Logger } from '../../backend/observability/logger';
 import type { CosmosContainers } from '../../backend/store/cosmos/cosmos-containers';
 import type { HttpMount, RunningHttpServer } from '../../backend/server/http-server';
 import type { SimulatorHandle, SimulatorOptions } from '../../simulator/server';
 import { simulatorTlsDir } from '../local-tenant';
+import { projectRoot } from './project-root';
 
 /**
  * The whole product in one process, as `chatvault start` runs it and as end-to-end tests start it:
@@ -31,6 +34,8 @@ export interface StartAppOptions {
   simulator?: Partial<SimulatorOptions>;
   /** Adapters to mount besides the built-in ones (tests mount probes). */
   extraMounts?: readonly HttpMount[];
+  /** Where the built tab is; `dist/tab` of the project unless told otherwise. */
+  tabDir?: string;
 }
 
 export interface RunningApp {
@@ -41,6 +46,7 @@ export interface RunningApp {
   stores: SharedStores;
   connections: ConnectionModule;
   backups: BackupModule;
+  governance: GovernanceModule;
   http: RunningHttpServer;
   close(): Promise<void>;
 }
@@ -58,9 +64,17 @@ export async function startApp(
     const { endpoints, simulator } = await microsoftSide(config, options, closers);
 
     const stores = await openSharedStores(config, closers);
+    // The notifier needs the connection service, and the connection service reports to the
+    // notifier: it is reached through this forwarder once it exists.
+    let notifier: Notifier | undefined;
     const { createConnectionModule } =
       require('../../backend/connection/create-connection-module') as typeof import('../../backend/connection/create-connection-module');
-    const connections = createConnectionModule(config, { logger, endpoints, ...connectionStoreOf(stores) });
+    const connections = createConnectionModule(config, {
+      logger,
+      endpoints,
+      ...connectionStoreOf(stores),
+      onStatusChange: (event) => notifier?.onConnectionStatus(event),
+    });
     closers.push(() => connections.close());
 
     const { createBackupModule } =
@@ -73,10 +87,25 @@ export async function startApp(
     });
     closers.push(() => backups.close());
 
+    const { createGovernanceModule } =
+      require('../../backend/governance/create-governance-module') as typeof import('../../backend/governance/create-governance-module');
+    const governance = await createGovernanceModule(config, {
+      logger,
+      endpoints,
+      connection: connections.service,
+      directoryStore: backups.store,
+      ...(stores.kind === 'sqlite' ? { db: stores.db } : { cosmos: stores.containers }),
+    });
+    closers.push(() => governance.close());
+
+    const mounts: HttpMount[] = [
+      tabApiMount({ config, logger, endpoints, simulator, connections, backups, governance }),
+      tabStaticMount(options.tabDir ?? join(projectRoot(), 'dist', 'tab')),
+      ...(options.extraMounts ?? []),
+    ];
     const { createHttpServer, listen } =
       require('../../backend/server/http-server') as typeof import('../../backend/server/http-server');
-    const server = createHttpServer({ logger, mounts: [...(options.extraMounts ?? [])] });
-    const http = await listen(server, config.host, config.port);
+    const http = await listen(createHttpServer({ logger, mounts }), config.host, config.port);
     closers.push(() => http.close());
 
     // Started last: nothing scheduled or re-checked may run against a half-built app.
@@ -90,6 +119,7 @@ export async function startApp(
       stores,
       connections,
       backups,
+      governance,
       http,
       close: closeAll,
     };
@@ -161,4 +191,61 @@ function backupStoreOf(stores: SharedStores): Pick<BackupModuleOptions, 'db' | '
   const { createCosmosBackupStore } =
     require('../../backend/store/cosmos/cosmos-backup-store') as typeof import('../../backend/store/cosmos/cosmos-backup-store');
   return { store: createCosmosBackupStore(stores.containers) };
+}
+
+function tabApiMount(parts: {
+  config: AppConfig;
+  logger: Logger;
+  endpoints: MicrosoftEndpoints;
+  simulator: SimulatorHandle | undefined;
+  connections: ConnectionModule;
+  backups: BackupModule;
+  governance: GovernanceModule;
+}): HttpMount {
+  const { createTabApiMount } =
+    require('../../backend/api/create-tab-api-mount') as typeof import('../../backend/api/create-tab-api-mount');
+  const { SsoTokenVerifier } =
+    require('../../backend/api/sso-token-verifier') as typeof import('../../backend/api/sso-token-verifier');
+  const { backupControl } =
+    require('../../backend/api/backup-control') as typeof import('../../backend/api/backup-control');
+  const { config, endpoints, simulator, governance } = parts;
+  return createTabApiMount({
+    logger: parts.logger,
+    verifier: new SsoTokenVerifier({
+      authorityHost: endpoints.authorityHost,
+      audiences: config.tabSso.audiences,
+    }),
+    authorityHost: endpoints.authorityHost,
+    connections: parts.connections.service,
+    backup: backupControl(parts.backups.service),
+    backupReads: parts.backups.store,
+    admins: governance.admins,
+    notifications: governance.targets,
+    audit: governance.audit,
+    ...(simulator ? { demoSignIn: demoSignIn(simulator, config) } : {}),
+  });
+}
+
+/** On the simulated tenant only: the tab signs people of its tenants in with simulator-issued tokens. */
+function demoSignIn(simulator: SimulatorHandle, config: AppConfig) {
+  const { simulatorDemoSignIn, graphDemoUsers } =
+    require('../../backend/api/demo-sign-in') as typeof import('../../backend/api/demo-sign-in');
+  return simulatorDemoSignIn({
+    authorityHost: simulator.authorityHost,
+    audience: config.tabSso.audiences[0]!,
+    users: graphDemoUsers({
+      authorityHost: simulator.authorityHost,
+      graphBaseUrl: simulator.graphBaseUrl,
+      tenants: simulator.tenants.map((tenant) => ({
+        tenantName: tenant.displayName,
+        ...simulator.demoApp('ok', tenant.id),
+      })),
+    }),
+  });
+}
+
+function tabStaticMount(root: string): HttpMount {
+  const { createTabStaticMount } =
+    require('../../backend/server/tab-static-mount') as typeof import('../../backend/server/tab-static-mount');
+  return createTabStaticMount({ root });
 }

@@ -32,6 +32,28 @@ describe('the app as `npm start` runs it (in-process, on the simulated tenant)',
     assert.equal(result.run.outcome, 'succeeded', JSON.stringify(result.run.errors));
     assert.ok(result.run.counters.messagesNew > 0, 'messages were stored');
 
+    // The tab's API: a demo user of the simulated tenant signs in, and the first working connect
+    // (made above by the operator, who is no admin) left the tenant without admins.
+    const clientConfig = (await (await fetch(`${app.http.url}/api/v1/client-config`)).json()) as {
+      demoSignIn?: { users: { upn: string; tenant?: string }[] };
+    };
+    const person = clientConfig.demoSignIn?.users.find((u) => u.tenant === tenant.displayName);
+    assert.ok(person, 'the local demo offers people of the simulated tenant');
+    const signIn = await fetch(`${app.http.url}/api/v1/demo/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ upn: person.upn }),
+    });
+    assert.equal(signIn.status, 200);
+    const { token } = (await signIn.json()) as { token: string };
+    const me = await fetch(`${app.http.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+    const who = (await me.json()) as { tenantId: string; isAdmin: boolean; tenantHasAdmins: boolean };
+    assert.deepEqual(
+      { tenantId: who.tenantId, isAdmin: who.isAdmin, tenantHasAdmins: who.tenantHasAdmins },
+      { tenantId: tenant.id, isAdmin: false, tenantHasAdmins: false },
+    );
+
     const { url, dataDir } = { url: app.http.url, dataDir: app.dataDir };
     await app.close();
     app = undefined;
