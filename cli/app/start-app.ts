@@ -9,6 +9,7 @@ import type {
   ConnectionModuleOptions,
 } from '../../backend/connection/create-connection-module';
 import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
+import type { ChatVaultBot } from '../../bot/create-bot';
 import type { GovernanceModule } from '../../backend/governance/create-governance-module';
 import type { Notifier } from '../../backend/notifications/notifier';
 import type { Logger } from '../../backend/observability/logger';
@@ -47,6 +48,8 @@ export interface RunningApp {
   connections: ConnectionModule;
   backups: BackupModule;
   governance: GovernanceModule;
+  /** The Teams bot: its mode (local or authenticated) and the line saying so at start. */
+  bot: Pick<ChatVaultBot, 'mode' | 'startupLine' | 'botAppId'>;
   http: RunningHttpServer;
   close(): Promise<void>;
 }
@@ -65,15 +68,15 @@ export async function startApp(
 
     const stores = await openSharedStores(config, closers);
     // The notifier needs the connection service, and the connection service reports to the
-    // notifier: it is reached through this forwarder once it exists.
-    let notifier: Notifier | undefined;
+    // notifier: it is reached through this relay once it exists.
+    const relay: { notifier?: Notifier } = {};
     const { createConnectionModule } =
       require('../../backend/connection/create-connection-module') as typeof import('../../backend/connection/create-connection-module');
     const connections = createConnectionModule(config, {
       logger,
       endpoints,
       ...connectionStoreOf(stores),
-      onStatusChange: (event) => notifier?.onConnectionStatus(event),
+      onStatusChange: (event) => relay.notifier?.onConnectionStatus(event),
     });
     closers.push(() => connections.close());
 
@@ -98,7 +101,12 @@ export async function startApp(
     });
     closers.push(() => governance.close());
 
+    const bot = chatVaultBot({ config, logger, connections, backups, governance });
+    closers.push(() => bot.close());
+    relay.notifier = governance.createNotifier({ sender: bot.noticeSender, backup: backups.service });
+
     const mounts: HttpMount[] = [
+      bot.mount,
       tabApiMount({ config, logger, endpoints, simulator, connections, backups, governance }),
       tabStaticMount(options.tabDir ?? join(projectRoot(), 'dist', 'tab')),
       ...(options.extraMounts ?? []),
@@ -120,6 +128,7 @@ export async function startApp(
       connections,
       backups,
       governance,
+      bot,
       http,
       close: closeAll,
     };
@@ -191,6 +200,36 @@ function backupStoreOf(stores: SharedStores): Pick<BackupModuleOptions, 'db' | '
   const { createCosmosBackupStore } =
     require('../../backend/store/cosmos/cosmos-backup-store') as typeof import('../../backend/store/cosmos/cosmos-backup-store');
   return { store: createCosmosBackupStore(stores.containers) };
+}
+
+/** botbuilder stays inside bot/: this process only hands it the backend's services. */
+function chatVaultBot(parts: {
+  config: AppConfig;
+  logger: Logger;
+  connections: ConnectionModule;
+  backups: BackupModule;
+  governance: GovernanceModule;
+}): ChatVaultBot {
+  const { createChatVaultBot } = require('../../bot/create-bot') as typeof import('../../bot/create-bot');
+  const { botBackupFrom } = require('../../bot/backend-wiring') as typeof import('../../bot/backend-wiring');
+  const { deriveKey } =
+    require('../../backend/secrets/derived-key') as typeof import('../../backend/secrets/derived-key');
+  const { systemClock } =
+    require('../../backend/connection/clock') as typeof import('../../backend/connection/clock');
+  const { config, logger, governance } = parts;
+  return createChatVaultBot({
+    config,
+    actionSecret: deriveKey(config.sealing, 'bot-card-actions'),
+    services: {
+      connection: parts.connections.service,
+      backup: botBackupFrom(parts.backups.service, parts.backups.store, logger),
+      admins: governance.admins,
+      audit: governance.audit,
+      targets: governance.targets,
+      clock: systemClock,
+      logger,
+    },
+  });
 }
 
 function tabApiMount(parts: {

@@ -1,0 +1,51 @@
+import type { BackupSchedule } from '../backend/backup/schedule/backup-schedule';
+import type { ConnectionInput } from '../backend/connection/input-checks';
+
+/**
+ * What a turn asks for, typed or pressed, once parsed and (for a button) verified. Names are the
+ * card verbs; typed commands map onto the same names.
+ */
+export type Intent =
+  | { name: 'help' }
+  | { name: 'connect' }
+  | { name: 'connect.save'; input: ConnectionInput }
+  | { name: 'status' }
+  | { name: 'backup.start' }
+  /** `runId`: the run a card's Cancel was made for; typed "cancel" means whatever runs now. */
+  | { name: 'backup.cancel'; runId?: string }
+  | { name: 'history' }
+  | { name: 'schedule' }
+  | {
+      name: 'schedule.save';
+      change: Pick<BackupSchedule, 'enabled' | 'incrementalEveryMinutes' | 'fullEveryDays'>;
+    }
+  | { name: 'subscribe' }
+  | { name: 'unsubscribe' }
+  | { name: 'admins' }
+  | { name: 'admins.add'; user: string }
+  | { name: 'admins.remove'; user: string };
+
+export type IntentName = Intent['name'];
+
+/**
+ * Who may ask for what. `setup`: an admin, or anyone while the tenant has no admin (whoever then
+ * saves working credentials becomes the first admin: holding them proves the authority).
+ */
+export type Access = 'anyone' | 'setup' | 'admin';
+
+export const ACCESS: Record<IntentName, Access> = {
+  help: 'anyone',
+  connect: 'setup',
+  'connect.save': 'setup',
+  status: 'admin',
+  'backup.start': 'admin',
+  'backup.cancel': 'admin',
+  history: 'admin',
+  schedule: 'admin',
+  'schedule.save': 'admin',
+  subscribe: 'admin',
+  unsubscribe: 'admin',
+  admins: 'admin',
+  'admins.add': 'admin',
+  'admins.remove': 'admin',
+};
