@@ -11,7 +11,6 @@ export default tseslint.config(
       'node_modules/**',
       'test-artifacts/**',
       '.test-cache/**',
-      'tab/web/dist/**',
     ],
   },
   js.configs.recommended,

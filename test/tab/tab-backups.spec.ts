@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import {
+  chooseTheme,
+  demoSignIn,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+  seriousAxeViolations,
+  type TabPage,
+  waitForExpression,
+} from './support/browser';
+import { connectTenant, startTabServer, type TabTestServer } from './support/tab-servers';
+
+/** The cells of one column of the people table, top to bottom. */
+async function column(page: Page, index: number): Promise<string[]> {
+  return page
+    .getByTestId('user-table')
+    .locator('tbody tr')
+    .evaluateAll((rows, i) => rows.map((row) => row.children[i as number]?.textContent ?? ''), index);
+}
+
+const NAME = 0;
+const MESSAGES = 4;
+const number = (text: string) => Number(text.replace(/[^\d]/g, ''));
+
+/**
+ * The Backups page in a browser, against the API: Backup now with its progress polled until the
+ * run finishes, the run history and its chart, and the people table sorted and filtered by the
+ * server.
+ */
+describe('tab: Backups in a browser', function () {
+  this.timeout(300_000);
+  let server: TabTestServer;
+  let browser: Browser;
+  let tab: TabPage;
+
+  before(async function () {
+    requireChromium(this);
+    server = await startTabServer();
+    await connectTenant(server);
+    browser = await launchChromium();
+    tab = await openTab(browser, `${server.url}/tab/index.html#/backups`);
+    await demoSignIn(tab.page, server.adminName);
+    await tab.page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor();
+  });
+
+  after(async () => {
+    await tab?.context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('Backup now shows the run progressing, polled, until it finishes', async () => {
+    const { page } = tab;
+    await page.getByTestId('no-active-run').waitFor();
+    await page.getByLabel('Kind of backup').selectOption('full');
+    server.holdRuns();
+    await page.getByRole('button', { name: 'Backup now' }).click();
+
+    // Under way: the bar, the phase and the counts, polled from the server.
+    const bar = page.getByRole('progressbar');
+    await bar.waitFor();
+    await page.getByTestId('active-run').waitFor();
+    assert.match((await page.getByTestId('active-run').textContent()) ?? '', /A full backup is running/);
+    assert.match((await bar.getAttribute('aria-valuetext')) ?? '', /^\d+%, /);
+    await page.getByRole('button', { name: 'Cancel backup' }).waitFor();
+    // Held at its first page of messages, the run has found the people and reports them: the page
+    // shows counts that came from later polls than the one that showed the run start.
+    await waitForExpression(
+      page,
+      `Number(document.querySelector('[data-testid=run-counters] dd')?.textContent.replace(/\\D/g, '')) > 0`,
+      60_000,
+    );
+    await screenshot(page, 'backup-running');
+    server.releaseRuns();
+
+    const finished = page.getByTestId('run-finished');
+    await finished.waitFor({ timeout: 180_000 });
+    assert.match((await finished.textContent()) ?? '', /Backup finished: (Succeeded|Partly succeeded)/);
+    assert.match((await finished.textContent()) ?? '', /new, \d+ changed and \d+ deleted messages/);
+    assert.equal(
+      await finished.locator('xpath=ancestor::*[@aria-live][1]').getAttribute('aria-live'),
+      'polite',
+      'screen readers hear how it ended',
+    );
+    const statusPolls = tab.apiCalls.filter((c) => c === 'GET /api/v1/backup/status').length;
+    assert.ok(statusPolls >= 2, `the status was polled (${statusPolls} times)`);
+
+    // The history and the chart read again once the run finished.
+    const history = page.getByTestId('run-history');
+    await history.waitFor();
+    assert.ok((await history.locator('tbody tr').count()) >= 1);
+    assert.match((await history.locator('tbody tr').first().textContent()) ?? '', /Started by/);
+    const chart = page.getByTestId('runs-chart');
+    assert.equal(await chart.getAttribute('role'), 'img');
+    assert.equal(await chart.locator('title').first().textContent(), 'Messages backed up per run');
+    assert.ok((await chart.locator('rect').count()) >= 1);
+    await screenshot(page, 'backup-finished');
+  });
+
+  it('cancels the run under way', async () => {
+    const { page } = tab;
+    // A full run reads every chat's messages again, so it reaches the point it is held at (a run of
+    // the changes may find nothing to read).
+    await page.getByLabel('Kind of backup').selectOption('full');
+    server.holdRuns();
+    await page.getByRole('button', { name: 'Backup now' }).click();
+    const cancel = page.getByRole('button', { name: 'Cancel backup' });
+    await cancel.waitFor();
+    await cancel.click();
+    await page.getByRole('button', { name: 'Cancelling…' }).waitFor();
+    assert.ok(tab.apiCalls.includes('POST /api/v1/backup/cancel'));
+    // Let the held workers go only once the engine has seen the request, or they may finish the
+    // whole run first (which would then rightly end as succeeded).
+    await server.cancelNoticed();
+    server.releaseRuns();
+    const finished = page.getByTestId('run-finished');
+    await page.getByText('Backup finished: Cancelled').waitFor({ timeout: 180_000 });
+    assert.match((await finished.textContent()) ?? '', /Backup finished: Cancelled/);
+    await page.getByTestId('run-history').getByText('Cancelled').first().waitFor();
+  });
+
+  it('sorts the people table by a column, both ways', async () => {
+    const { page } = tab;
+    const table = page.getByTestId('user-table');
+    await table.locator('tbody tr').first().waitFor();
+    const names = await column(page, NAME);
+    assert.ok(names.length >= 3, 'several people to sort');
+    assert.deepEqual(
+      names,
+      [...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })),
+    );
+
+    const messagesHeader = table.getByRole('columnheader', { name: 'Messages' });
+    await messagesHeader.getByRole('button').click();
+    await page.getByText(/sorted by messages \(ascending\)/).waitFor();
+    assert.equal(await messagesHeader.getAttribute('aria-sort'), 'ascending');
+    let counts = (await column(page, MESSAGES)).map(number);
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => a - b),
+    );
+
+    await messagesHeader.getByRole('button').click();
+    await page.getByText(/sorted by messages \(descending\)/).waitFor();
+    assert.equal(await messagesHeader.getAttribute('aria-sort'), 'descending');
+    counts = (await column(page, MESSAGES)).map(number);
+    assert.deepEqual(
+      counts,
+      [...counts].sort((a, b) => b - a),
+    );
+    assert.ok(counts[0]! > counts.at(-1)!, 'the counts differ, so the order means something');
+    await screenshot(page, 'people-sorted');
+  });
+
+  it('filters the people table by name, and shows everyone again when cleared', async () => {
+    const { page } = tab;
+    const everyone = await column(page, NAME);
+    const target = everyone[0]!;
+    const fragment = target.slice(0, Math.min(4, target.length)).toLowerCase();
+    await page.getByLabel('Find people').fill(fragment);
+    await page.getByText(/ match(es)?, sorted by/).waitFor();
+    const filtered = await column(page, NAME);
+    assert.ok(filtered.includes(target));
+    assert.ok(filtered.length < everyone.length, 'the filter left people out');
+    for (const name of filtered) {
+      const upn = await page
+        .getByRole('row', { name: new RegExp(name) })
+        .first()
+        .textContent();
+      assert.ok(`${name} ${upn}`.toLowerCase().includes(fragment), `${name} matches "${fragment}"`);
+    }
+    await screenshot(page, 'people-filtered');
+    await page.getByLabel('Find people').fill('');
+    await page.getByText(/people, sorted by/).waitFor();
+    assert.equal((await column(page, NAME)).length, everyone.length);
+  });
+
+  it('saves the schedule, naming a field the API would refuse before sending it', async () => {
+    const { page } = tab;
+    const incremental = page.getByLabel('Back up the changes every (minutes)');
+    await incremental.fill('2');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText(/Enter a whole number of minutes from 5/).waitFor();
+    assert.equal(await incremental.getAttribute('aria-invalid'), 'true');
+    assert.ok(!tab.apiCalls.includes('PUT /api/v1/backup/schedule'), 'nothing was sent');
+
+    await incremental.fill('30');
+    await page.getByLabel('Full backup every (days)').fill('3');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText(/^Schedule saved\./).waitFor();
+    assert.equal(tab.apiCalls.filter((c) => c === 'PUT /api/v1/backup/schedule').length, 1);
+    // A reload starts over (the demo sign-in lives in the page), and reads the schedule afresh.
+    await page.reload();
+    await demoSignIn(page, server.adminName);
+    await page.getByLabel('Back up the changes every (minutes)').waitFor();
+    await waitForExpression(page, `document.querySelector('input[type=number]')?.value !== ''`);
+    assert.equal(
+      await page.getByLabel('Back up the changes every (minutes)').inputValue(),
+      '30',
+      'kept by the server',
+    );
+    assert.equal(await page.getByLabel('Full backup every (days)').inputValue(), '3');
+  });
+
+  for (const theme of ['Default', 'Dark', 'High contrast'] as const) {
+    it(`has no serious accessibility findings in the ${theme} theme`, async () => {
+      const { page } = tab;
+      await chooseTheme(page, theme);
+      await screenshot(page, `backups-${theme.toLowerCase().replace(' ', '-')}`);
+      assert.deepEqual(await seriousAxeViolations(page), []);
+    });
+  }
+
+  it('threw no errors in the page', () => {
+    assert.deepEqual(tab.problems, []);
+  });
+});
