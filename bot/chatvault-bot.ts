@@ -13,7 +13,7 @@ import { parseCommand } from './command-text';
 import type { CommandContext, Reply } from './commands/command-context';
 import { invalidInput } from './commands/invalid-input';
 import { mayAct, runIntent } from './commands/run-intent';
-import { targetFromActivity } from './conversation-target';
+import { channelNames, targetFromActivity } from './conversation-target';
 import { ACCESS, type IntentName } from './intents';
 import type { LiveStatusCards } from './live-status-cards';
 import { cardRefusal, identityRefusal, SAY } from './refusals';
@@ -206,7 +206,7 @@ export class ChatVaultActivityHandler extends TeamsActivityHandler {
       isAdmin,
       tenantHasAdmins,
       sign: (verb, args) => tokens.sign(tenantId, conversationId, verb, args),
-      target: () => targetFromActivity(turn.activity, tenantId),
+      target: async () => targetFromActivity(turn.activity, tenantId, await channelNames(turn)),
     };
   }
 

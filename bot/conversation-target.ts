@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { TurnContext, teamsGetChannelId, type Activity, type ConversationReference } from 'botbuilder';
+import {
+  TeamsInfo,
+  TurnContext,
+  teamsGetChannelId,
+  teamsGetTeamInfo,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
 import { z } from 'zod';
 import type { SubscribeInput } from '../backend/notifications/notification-service';
 import type { NotificationTarget } from '../backend/notifications/notification-targets';
@@ -9,7 +16,11 @@ import { scopeOf } from './turn-identity';
  * This conversation as a place notices go. A channel is addressed by the channel's own id (not the
  * thread the command was typed in), so that each notice starts a new post in the channel.
  */
-export function targetFromActivity(activity: Activity, tenantId: string): SubscribeInput {
+export function targetFromActivity(
+  activity: Activity,
+  tenantId: string,
+  names: ChannelNames = {},
+): SubscribeInput {
   const kind = scopeOf(activity) === 'channel' ? 'channel' : 'personal';
   const full = TurnContext.getConversationReference(activity);
   const conversationId =
@@ -33,7 +44,9 @@ export function targetFromActivity(activity: Activity, tenantId: string): Subscr
     targetId: targetIdFor(kind, conversationId),
     kind,
     label:
-      kind === 'channel' ? channelLabel(activity) : `${activity.from?.name ?? 'an admin'}'s personal chat`,
+      kind === 'channel'
+        ? channelLabel(activity, names)
+        : `${activity.from?.name ?? 'an admin'}'s personal chat`,
     conversation: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
   };
 }
@@ -51,12 +64,51 @@ function baseConversationId(id: string): string {
   return id.split(';')[0]!;
 }
 
-function channelLabel(activity: Activity): string {
+/** The names of a channel and its team, where they could be found. */
+export interface ChannelNames {
+  team?: string;
+  channel?: string;
+}
+
+/**
+ * Teams sends a channel's messages with the team's and channel's ids only (names come with
+ * conversationUpdate events), so they are asked of the Bot Connector: the team's details and its
+ * channels. Best effort: when a look-up fails the label says less, and nothing else changes.
+ */
+export async function channelNames(turn: TurnContext): Promise<ChannelNames> {
+  const { activity } = turn;
+  if (scopeOf(activity) !== 'channel') return {};
+  const names = namesInActivity(activity);
+  if (names.team !== undefined && names.channel !== undefined) return names;
+  const channelId = teamsGetChannelId(activity);
+  const [team, channels] = await Promise.all([
+    TeamsInfo.getTeamDetails(turn).catch(() => undefined),
+    TeamsInfo.getTeamChannels(turn).catch(() => undefined),
+  ]);
+  const teamName = names.team ?? team?.name;
+  const channelName = names.channel ?? channels?.find((c) => c.id === channelId)?.name;
+  return {
+    ...(teamName ? { team: teamName } : {}),
+    ...(channelName ? { channel: channelName } : {}),
+  };
+}
+
+function namesInActivity(activity: Activity): ChannelNames {
   const data = (activity.channelData ?? {}) as { team?: { name?: string }; channel?: { name?: string } };
-  const team = data.team?.name;
-  // Teams gives no name for a team's General channel.
-  const channel = data.channel?.name ?? 'General';
-  return team ? `${team} > ${channel}` : `the ${channel} channel`;
+  return {
+    ...(data.team?.name ? { team: data.team.name } : {}),
+    ...(data.channel?.name ? { channel: data.channel.name } : {}),
+  };
+}
+
+function channelLabel(activity: Activity, found: ChannelNames): string {
+  const names = { ...namesInActivity(activity), ...found };
+  // A team's General channel has the team's id, and no name of its own in Teams.
+  const channelId = teamsGetChannelId(activity);
+  const general = channelId !== null && channelId === teamsGetTeamInfo(activity)?.id;
+  const channel = names.channel ?? (general ? 'General' : undefined);
+  if (!channel) return names.team ? `a channel of ${names.team}` : 'a team channel';
+  return names.team ? `${names.team} > ${channel}` : `the ${channel} channel`;
 }
 
 const storedReference = z.object({

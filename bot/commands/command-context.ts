@@ -31,8 +31,8 @@ export interface CommandContext {
   tenantHasAdmins: boolean;
   /** Signs buttons for cards sent into this conversation. */
   sign: SignButton;
-  /** This conversation as a place notices can go. */
-  target(): SubscribeInput;
+  /** This conversation as a place notices can go (a channel's names are looked up). */
+  target(): Promise<SubscribeInput>;
 }
 
 export const text = (value: string): Reply => ({ kind: 'text', text: value });

@@ -10,7 +10,7 @@ const WHERE =
  */
 export async function subscribe(ctx: CommandContext): Promise<Reply> {
   if (ctx.scope === 'groupChat') return text(WHERE);
-  const here = ctx.target();
+  const here = await ctx.target();
   const { created } = await ctx.services.targets.subscribe(ctx.tenant.tenantId, ctx.actor, here);
   if (!created) return text(`Notices already come here. ${await where(ctx)}`);
   return text(
@@ -21,7 +21,7 @@ export async function subscribe(ctx: CommandContext): Promise<Reply> {
 export async function unsubscribe(ctx: CommandContext): Promise<Reply> {
   if (ctx.scope === 'groupChat') return text(WHERE);
   try {
-    await ctx.services.targets.unsubscribe(ctx.tenant.tenantId, ctx.actor, ctx.target().targetId);
+    await ctx.services.targets.unsubscribe(ctx.tenant.tenantId, ctx.actor, (await ctx.target()).targetId);
   } catch (error) {
     if (!isGovernanceError(error, 'not_found')) throw error;
     return text(`Notices do not come here, so there was nothing to stop. ${await where(ctx)}`);

@@ -12,7 +12,8 @@ import { isCardVerb } from '../card-action-token';
  * - a round trip: every property given must come back from the parsed card, so a misspelled or
  *   unsupported property (which the parser drops silently) is caught too;
  * - and ChatVault's own rules: no template expression left unfilled, every Action.Execute has a
- *   known verb and a signed token, a password field never carries a value.
+ *   known verb and a signed token, a password field never carries a value, no text looks like an
+ *   HTML tag.
  */
 export function adaptiveCardProblems(card: unknown): string[] {
   const problems: string[] = [];
@@ -35,6 +36,10 @@ export function adaptiveCardProblems(card: unknown): string[] {
     for (const [key, value] of Object.entries(node)) {
       if (typeof value === 'string' && value.includes('${'))
         problems.push(`unfilled expression at ${path}.${key}`);
+      // Renderers treat `<name>` in shown text as an HTML tag and drop it (seen in the Agents
+      // Playground's renderer): "admins add <name>" showed as "admins add ".
+      if (SHOWN_TEXT.has(key) && typeof value === 'string' && HTML_LIKE_TAG.test(value))
+        problems.push(`text a renderer would drop as an HTML tag at ${path}.${key}`);
     }
     if (node.type === 'Action.Execute') {
       const verb = node.verb;
@@ -48,6 +53,10 @@ export function adaptiveCardProblems(card: unknown): string[] {
   });
   return problems;
 }
+
+/** Properties whose string is shown as text (TextBlock, TextRun, Fact). */
+const SHOWN_TEXT = new Set(['text', 'title', 'value']);
+const HTML_LIKE_TAG = /<\/?[a-z][^<>]*>/i;
 
 /** Paths of `given` that the parsed card's JSON lacks. */
 function droppedProperties(given: unknown, back: unknown, path: string): string[] {

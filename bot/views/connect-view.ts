@@ -44,7 +44,7 @@ export async function connectCard(state: ConnectCardState, sign: SignButton): Pr
       step,
       facts: connected ? connectedFacts(report) : [],
       note: state.becameFirstAdmin
-        ? "You are now this tenant's first ChatVault admin. Add other admins with: admins add <name>."
+        ? "You are now this tenant's first ChatVault admin. To add other admins, type admins add and their user principal name (UPN)."
         : (state.note ?? ''),
     };
   } else if (state.problem) {

@@ -35,7 +35,7 @@ const COMMANDS: { name: string; description: string; who: 'anyone' | 'admins' | 
   { name: 'unsubscribe', description: 'Stop sending them here', who: 'admins' },
   {
     name: 'admins',
-    description: 'Who may manage ChatVault; admins add <name>, admins remove <name>',
+    description: 'Who may manage ChatVault; change it with admins add or admins remove and a UPN',
     who: 'admins',
   },
   { name: 'help', description: 'This list', who: 'anyone' },

@@ -111,7 +111,7 @@ function lastSection(run: RunRecord | undefined) {
   const outcome = outcomeLabel(run.outcome);
   const facts: Fact[] = [
     { title: 'Finished', value: `${factTime(run.finishedAt ?? run.updatedAt)} (took ${runDuration(run)})` },
-    { title: 'Started by', value: triggerText(run.trigger) },
+    { title: 'How it started', value: triggerText(run.trigger) },
     { title: 'Backed up', value: runCounts(run) },
   ];
   return {

@@ -1,4 +1,5 @@
 import { describeSimulator } from '../simulator-description';
+import { agentsPlaygroundBanner } from './local-agents-playground';
 import type { RunningApp } from './start-app';
 
 /** What `chatvault start` prints: every URL a person needs, and on the simulator its demo apps. */
@@ -12,7 +13,8 @@ export function appBanner(app: RunningApp): string {
     `  Data:            ${config.dataDir}`,
     `  Store:           ${config.store.kind === 'sqlite' ? `SQLite (${config.store.file})` : `Cosmos DB (${config.store.endpoint})`}`,
     `  Microsoft:       ${simulator ? 'the tenant simulator (below)' : `${endpoints.graphBaseUrl} (configured)`}`,
-    `  Teams bot:       ${http.url}/api/messages — ${app.bot.startupLine}`,
+    `  Teams bot:       ${http.url}/api/messages (${app.bot.mode.kind === 'local' ? 'local mode: unauthenticated, loopback only' : `Bot Framework-authenticated, app ${app.bot.botAppId}`})`,
+    ...(app.agentsPlayground ? agentsPlaygroundBanner(app.agentsPlayground) : []),
     `  Personal tab:    ${http.url}/tab/index.html#/credentials`,
     `  Tab API:         ${http.url}/api/v1 (OpenAPI: ${http.url}/api/v1/openapi.json)`,
     '',

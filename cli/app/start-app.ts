@@ -17,7 +17,7 @@ import type { CosmosContainers } from '../../backend/store/cosmos/cosmos-contain
 import type { HttpMount, RunningHttpServer } from '../../backend/server/http-server';
 import type { SimulatorHandle, SimulatorOptions } from '../../simulator/server';
 import { simulatorTlsDir } from '../local-tenant';
-import { projectRoot } from './project-root';
+import type { LocalAgentsPlayground } from './local-agents-playground';
 
 /**
  * The whole product in one process, as `chatvault start` runs it and as end-to-end tests start it:
@@ -37,6 +37,8 @@ export interface StartAppOptions {
   extraMounts?: readonly HttpMount[];
   /** Where the built tab is; `dist/tab` of the project unless told otherwise. */
   tabDir?: string;
+  /** `chatvault start` only: in local mode on the simulator, also run the Agents Playground. */
+  agentsPlayground?: boolean;
 }
 
 export interface RunningApp {
@@ -51,6 +53,8 @@ export interface RunningApp {
   /** The Teams bot: its mode (local or authenticated) and the line saying so at start. */
   bot: Pick<ChatVaultBot, 'mode' | 'startupLine' | 'botAppId'>;
   http: RunningHttpServer;
+  /** When asked for: the Agents Playground, or why it is not running. */
+  agentsPlayground?: LocalAgentsPlayground;
   close(): Promise<void>;
 }
 
@@ -108,13 +112,27 @@ export async function startApp(
     const mounts: HttpMount[] = [
       bot.mount,
       tabApiMount({ config, logger, endpoints, simulator, connections, backups, governance }),
-      tabStaticMount(options.tabDir ?? join(projectRoot(), 'dist', 'tab')),
+      tabStaticMount(options.tabDir),
       ...(options.extraMounts ?? []),
     ];
     const { createHttpServer, listen } =
       require('../../backend/server/http-server') as typeof import('../../backend/server/http-server');
     const http = await listen(createHttpServer({ logger, mounts }), config.host, config.port);
     closers.push(() => http.close());
+
+    let agentsPlayground: LocalAgentsPlayground | undefined;
+    if (options.agentsPlayground && simulator && bot.mode.kind === 'local') {
+      const { startLocalAgentsPlayground } =
+        require('./local-agents-playground') as typeof import('./local-agents-playground');
+      agentsPlayground = await startLocalAgentsPlayground({
+        botEndpoint: `${http.url}/api/messages`,
+        dataDir: config.dataDir,
+        simulator,
+        logger,
+      });
+      const running = agentsPlayground;
+      if (running.state === 'running') closers.push(() => running.close());
+    }
 
     // Started last: nothing scheduled or re-checked may run against a half-built app.
     connections.rechecker.start();
@@ -130,6 +148,7 @@ export async function startApp(
       governance,
       bot,
       http,
+      ...(agentsPlayground ? { agentsPlayground } : {}),
       close: closeAll,
     };
   } catch (error) {
@@ -283,8 +302,8 @@ function demoSignIn(simulator: SimulatorHandle, config: AppConfig) {
   });
 }
 
-function tabStaticMount(root: string): HttpMount {
+function tabStaticMount(root: string | undefined): HttpMount {
   const { createTabStaticMount } =
     require('../../backend/server/tab-static-mount') as typeof import('../../backend/server/tab-static-mount');
-  return createTabStaticMount({ root });
+  return createTabStaticMount(root ? { root } : {});
 }

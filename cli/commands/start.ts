@@ -37,7 +37,7 @@ export const registerStart: RegisterCommand = (program: Command, setExitCode) =>
         process.stderr.write(
           'Preparing the simulated tenant (first start only: seeding takes a few seconds)…\n',
         );
-      const app = await startApp(config, logger);
+      const app = await startApp(config, logger, { agentsPlayground: true });
       process.stdout.write(appBanner(app));
       await untilStopped();
       process.stderr.write('Stopping ChatVault…\n');
