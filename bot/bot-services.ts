@@ -1,6 +1,13 @@
 import type { BackupStatus, StartRunOptions } from '../backend/backup/backup-service';
 import type { BackupListener } from '../backend/backup/run/progress-events';
 import type { BackupSchedule } from '../backend/backup/schedule/backup-schedule';
+import type {
+  BackupScopeView,
+  ScopeSaveResult,
+  ScopeSummary,
+  SetScopeOptions,
+} from '../backend/backup/scope/scope-service';
+import type { ScopeInput } from '../backend/backup/scope/scope-input';
 import type { Clock } from '../backend/connection/clock';
 import type { ConnectionReport, ConnectionStatusView } from '../backend/connection/connection-service';
 import type { ConnectionInput } from '../backend/connection/input-checks';
@@ -76,12 +83,23 @@ export interface BotNotificationTargets {
   list(tenantId: string): Promise<NotificationTarget[]>;
 }
 
+/**
+ * Whose chats the tenant's backup reads (ScopeService fits as it is). `set` rejects with a
+ * ScopeError (a stable reason and a sentence to show) and audits what it saves.
+ */
+export interface BotScope {
+  get(tenantId: string): Promise<BackupScopeView>;
+  set(tenantId: string, actor: Actor, input: ScopeInput, options?: SetScopeOptions): Promise<ScopeSaveResult>;
+  summary(tenantId: string): Promise<ScopeSummary>;
+}
+
 export interface BotServices {
   connection: BotConnection;
   backup: BotBackup;
   admins: BotAdmins;
   audit: BotAudit;
   targets: BotNotificationTargets;
+  scope: BotScope;
   clock: Clock;
   logger: Logger;
 }

@@ -1,3 +1,6 @@
+import type { ScopeMode } from '../backend/backup/scope/backup-scope';
+import { splitUserList } from '../backend/backup/scope/scope-input';
+
 /** What a person asked the bot, typed or pressed. */
 export type Command =
   | { name: 'help' }
@@ -13,6 +16,12 @@ export type Command =
   /** `user` is what followed "admins add": a UPN or object id, possibly empty. */
   | { name: 'admins.add'; user: string }
   | { name: 'admins.remove'; user: string }
+  | { name: 'scope' }
+  /** `user` is what followed "scope add" / "scope remove", possibly empty. */
+  | { name: 'scope.add'; user: string }
+  | { name: 'scope.remove'; user: string }
+  /** "scope all", "scope only a@x, b@x", "scope except a@x": the list split as the tab splits a paste. */
+  | { name: 'scope.set'; mode: ScopeMode; users: string[] }
   | { name: 'unknown' };
 
 export type CommandName = Command['name'];
@@ -37,7 +46,10 @@ const WORDS: Record<string, Command> = {
   unsubscribe: { name: 'unsubscribe' },
   admins: { name: 'admins' },
   admin: { name: 'admins' },
+  scope: { name: 'scope' },
 };
+
+const SCOPE_MODE_WORDS: Record<string, ScopeMode> = { all: 'all', only: 'only', except: 'allExcept' };
 
 /**
  * Reads a typed message. Case and surrounding punctuation do not matter; in a channel the bot's
@@ -64,6 +76,14 @@ export function parseCommand(text: string | undefined): Command {
     return admins[1]!.toLowerCase() === 'add'
       ? { name: 'admins.add', user }
       : { name: 'admins.remove', user };
+  }
+  const scope = /^scope (add|remove|all|only|except)\b ?(.*)$/i.exec(cleaned);
+  if (scope) {
+    const verb = scope[1]!.toLowerCase();
+    const rest = scope[2]!.trim();
+    if (verb === 'add') return { name: 'scope.add', user: rest };
+    if (verb === 'remove') return { name: 'scope.remove', user: rest };
+    return { name: 'scope.set', mode: SCOPE_MODE_WORDS[verb]!, users: splitUserList(rest) };
   }
   return { name: 'unknown' };
 }

@@ -1,4 +1,5 @@
 import type { BackupSchedule } from '../backend/backup/schedule/backup-schedule';
+import type { ScopeMode } from '../backend/backup/scope/backup-scope';
 import type { ConnectionInput } from '../backend/connection/input-checks';
 
 /**
@@ -23,7 +24,14 @@ export type Intent =
   | { name: 'unsubscribe' }
   | { name: 'admins' }
   | { name: 'admins.add'; user: string }
-  | { name: 'admins.remove'; user: string };
+  | { name: 'admins.remove'; user: string }
+  | { name: 'scope' }
+  /** Brings one person into the scope (the list of `only`, or off the list of `allExcept`). */
+  | { name: 'scope.add'; user: string }
+  /** Takes one person out of the scope (off the list of `only`, or onto the list of `allExcept`). */
+  | { name: 'scope.remove'; user: string }
+  /** Replaces the scope: `scope all`, `scope only <upn>…`, `scope except <upn>…`. */
+  | { name: 'scope.set'; mode: ScopeMode; users: string[] };
 
 export type IntentName = Intent['name'];
 
@@ -48,4 +56,8 @@ export const ACCESS: Record<IntentName, Access> = {
   admins: 'admin',
   'admins.add': 'admin',
   'admins.remove': 'admin',
+  scope: 'admin',
+  'scope.add': 'admin',
+  'scope.remove': 'admin',
+  'scope.set': 'admin',
 };

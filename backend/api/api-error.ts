@@ -35,12 +35,27 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
 export type UnauthenticatedReason = 'missing_token' | 'invalid_token' | 'expired_token';
 
 /** Which conflict: the tab offers the matching next step. */
-export type ConflictReason = 'not_connected' | 'run_in_progress' | 'no_active_run' | 'last_admin';
+export type ConflictReason =
+  | 'not_connected'
+  | 'run_in_progress'
+  | 'no_active_run'
+  | 'last_admin'
+  /** The backup scope changed since the version the form showed: show it again. */
+  | 'scope_changed'
+  /** Another save of the backup scope is under way: try again in a moment. */
+  | 'scope_busy';
 
 export type ApiErrorReason = UnauthenticatedReason | ConflictReason;
 
 export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string; field?: string; reason?: ApiErrorReason };
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    field?: string;
+    reason?: ApiErrorReason;
+    /** The entries of a list field at fault (unknown, repeated, malformed), as they were sent. */
+    entries?: string[];
+  };
 }
 
 export class ApiError extends Error {
@@ -49,7 +64,12 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
-    readonly extra: { field?: string; reason?: ApiErrorReason; retryAfterSeconds?: number } = {},
+    readonly extra: {
+      field?: string;
+      reason?: ApiErrorReason;
+      retryAfterSeconds?: number;
+      entries?: string[];
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -63,6 +83,7 @@ export class ApiError extends Error {
         message: this.message,
         ...(this.extra.field !== undefined ? { field: this.extra.field } : {}),
         ...(this.extra.reason !== undefined ? { reason: this.extra.reason } : {}),
+        ...(this.extra.entries && this.extra.entries.length > 0 ? { entries: this.extra.entries } : {}),
       },
     };
   }

@@ -160,6 +160,29 @@ export const API_ROUTES = {
     body: rq.scheduleBody,
     success: { status: 200, description: 'The schedule now.', schema: rs.scheduleViewSchema },
   },
+  getScope: {
+    method: 'GET',
+    path: '/api/v1/scope',
+    tag: 'scope',
+    summary: 'Whose chats are backed up: the mode, the people listed, and how many users that makes',
+    access: 'admin',
+    query: rq.noQuery,
+    success: { status: 200, description: 'The scope.', schema: rs.scopeViewSchema },
+  },
+  setScope: {
+    method: 'PUT',
+    path: '/api/v1/scope',
+    tag: 'scope',
+    summary: 'Change whose chats are backed up',
+    description:
+      'Every listed UPN or id is looked up in the tenant directory; an unknown one is a 400 `invalid_input` ' +
+      'with `field: "users"` and the unknown `entries`, and nothing is saved. A scope saved since ' +
+      '`expectedVersion` is a 409 `scope_changed`. Audited as `scope_changed`.',
+    access: 'admin',
+    body: rq.scopeBody,
+    success: { status: 200, description: 'The scope now.', schema: rs.scopeSaveSchema },
+    errors: ['conflict'],
+  },
   listUsers: {
     method: 'GET',
     path: '/api/v1/users',

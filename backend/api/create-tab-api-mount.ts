@@ -11,6 +11,7 @@ import { backupHandlers } from './handlers/backup-handlers';
 import { connectionHandlers } from './handlers/connection-handlers';
 import { peopleHandlers } from './handlers/people-handlers';
 import { publicHandlers } from './handlers/public-handlers';
+import { scopeHandlers } from './handlers/scope-handlers';
 import { sessionHandlers } from './handlers/session-handlers';
 import { bodyObject, validateInput } from './input-validation';
 import { openApiDocument } from './openapi';
@@ -24,6 +25,7 @@ import type {
   TabBackupReads,
   TabConnections,
   TabNotificationTargets,
+  TabScope,
 } from './tab-api-ports';
 import type { TabPrincipal, TokenVerifier } from './tab-principal';
 import { UserTable, type UserTableOptions } from './user-table';
@@ -42,6 +44,7 @@ export interface TabApiDeps {
   admins: TabAdmins;
   notifications: TabNotificationTargets;
   audit: TabAuditLog;
+  scope: TabScope;
   /** Only on the tenant simulator: mounts POST /api/v1/demo/token and lists the demo users. */
   demoSignIn?: DemoSignIn;
   clock?: Clock;
@@ -70,6 +73,7 @@ function mountTabApi(server: Server, deps: TabApiDeps): void {
     admins: deps.admins,
     notifications: deps.notifications,
     audit: deps.audit,
+    scope: deps.scope,
     authorityHost: deps.authorityHost,
     demoSignIn: deps.demoSignIn,
     userTable: new UserTable(deps.backupReads, deps.clock ?? systemClock, deps.userTable),
@@ -82,6 +86,7 @@ function mountTabApi(server: Server, deps: TabApiDeps): void {
     ...connectionHandlers(shared),
     ...backupHandlers(shared),
     ...peopleHandlers(shared),
+    ...scopeHandlers(shared),
   };
   const pipeline = new RequestPipeline(deps, shared, logger);
 

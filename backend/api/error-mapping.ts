@@ -1,4 +1,5 @@
 import { isGovernanceError } from '../governance/governance-error';
+import { ScopeError, scopeErrorStatus } from '../backup/scope/scope-error';
 import { ApiError, conflict, invalidInput, notAdmin } from './api-error';
 
 /**
@@ -26,6 +27,7 @@ export function toApiError(error: unknown): ApiError | undefined {
       }
     }
   }
+  if (error instanceof ScopeError) return scopeApiError(error);
   if (!(error instanceof Error)) return undefined;
   // ConnectionService's NotConnectedError, BackupError, RunInProgressError.
   const reason = (error as { reason?: unknown }).reason;
@@ -39,5 +41,24 @@ export function toApiError(error: unknown): ApiError | undefined {
       return conflict(reason, error.message);
     default:
       return undefined;
+  }
+}
+
+function scopeApiError(error: ScopeError): ApiError {
+  const status = scopeErrorStatus(error.reason);
+  switch (status) {
+    case 400:
+      return new ApiError('invalid_input', error.message, {
+        field: error.field ?? 'users',
+        entries: error.entries,
+      });
+    case 409:
+      return conflict(error.reason === 'busy' ? 'scope_busy' : 'scope_changed', error.message);
+    case 503:
+      return new ApiError('unavailable', error.message, { retryAfterSeconds: 30 });
+    default: {
+      const unreachable: never = status;
+      throw new Error(`unknown scope status ${String(unreachable)}`);
+    }
   }
 }

@@ -8,6 +8,7 @@ import type {
   TabBackupReads,
   TabConnections,
   TabNotificationTargets,
+  TabScope,
 } from './tab-api-ports';
 import type { UserTable } from './user-table';
 
@@ -20,6 +21,7 @@ export interface HandlerDeps {
   admins: TabAdmins;
   notifications: TabNotificationTargets;
   audit: TabAuditLog;
+  scope: TabScope;
   authorityHost: string;
   demoSignIn: DemoSignIn | undefined;
   userTable: UserTable;

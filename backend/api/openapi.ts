@@ -57,11 +57,19 @@ export function openApiDocument(options: OpenApiOptions = {}): Record<string, un
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     servers: [{ url: '/' }],
-    tags: ['meta', 'session', 'connection', 'backup', 'users', 'admins', 'notifications', 'audit'].map(
-      (name) => ({
-        name,
-      }),
-    ),
+    tags: [
+      'meta',
+      'session',
+      'connection',
+      'backup',
+      'scope',
+      'users',
+      'admins',
+      'notifications',
+      'audit',
+    ].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       schemas: components.schemas,

@@ -1,3 +1,4 @@
+import { MAX_SCOPE_USERS } from '../backup/scope/scope-input';
 import { z } from 'zod';
 import type { UserState } from '../store/backup-records';
 
@@ -50,6 +51,19 @@ export const scheduleBody = z
     description: 'The fields to change; the others keep their value.',
     minProperties: 1,
   });
+
+export const scopeBody = z
+  .strictObject({
+    mode: z.enum(['all', 'only', 'allExcept']),
+    users: z.array(z.string()).max(MAX_SCOPE_USERS).default([]).meta({
+      description:
+        'UPNs or Entra object ids: those `only` backs up, or those `allExcept` leaves out. Empty for `all`.',
+    }),
+    expectedVersion: z.int().optional().meta({
+      description: 'The `version` the form showed; a scope saved since then is a 409 `scope_changed`.',
+    }),
+  })
+  .meta({ id: 'BackupScopeChange' });
 
 export const addAdminBody = z
   .strictObject({

@@ -39,6 +39,8 @@ const errorReasons: [ApiErrorReason, ...ApiErrorReason[]] = [
   'run_in_progress',
   'no_active_run',
   'last_admin',
+  'scope_changed',
+  'scope_busy',
 ];
 
 export const errorSchema = z
@@ -53,6 +55,10 @@ export const errorSchema = z
         .enum(errorReasons)
         .optional()
         .meta({ description: 'For `unauthenticated` and `conflict`: which one.' }),
+      entries: z.array(z.string()).optional().meta({
+        description:
+          'For `invalid_input` on a list: the entries at fault (unknown, repeated, malformed), as sent.',
+      }),
     }),
   })
   .meta({ id: 'Error' });
@@ -340,3 +346,39 @@ export const openApiSchema = z
   .object({ openapi: z.string() })
   .catchall(z.unknown())
   .meta({ id: 'OpenApiDocument' });
+
+const scopeMode = z.enum(['all', 'only', 'allExcept']).meta({
+  description:
+    '`all`: everyone, new users included. `only`: only the people listed. `allExcept`: everyone but the people listed.',
+});
+
+const scopedUserSchema = z
+  .object({ id: z.string(), userPrincipalName: z.string(), displayName: z.string() })
+  .meta({
+    id: 'ScopedUser',
+    description: 'A listed person, as the directory named them when the scope was saved.',
+  });
+
+export const scopeViewSchema = z
+  .object({
+    mode: scopeMode,
+    users: z.array(scopedUserSchema),
+    version: z.int().meta({
+      description: 'Send it back as `expectedVersion` so a change saved meanwhile is not overwritten.',
+    }),
+    updatedAt: time().optional(),
+    summary: z.string().meta({ description: 'How many users that makes: "Backing up 412 of 430 users".' }),
+    rule: z
+      .string()
+      .meta({ description: 'Which chats a scope backs up, in a sentence to show next to the setting.' }),
+  })
+  .meta({ id: 'BackupScope' });
+
+export const scopeSaveSchema = scopeViewSchema
+  .extend({
+    changed: z
+      .boolean()
+      .meta({ description: 'False when the scope already was this (nothing saved or audited).' }),
+    message: z.string().meta({ description: 'What the change means, in a sentence.' }),
+  })
+  .meta({ id: 'BackupScopeSaved' });

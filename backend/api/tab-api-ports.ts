@@ -1,6 +1,7 @@
 import type { BackupStatus } from '../backup/backup-status';
 import type { RunMode } from '../backup/run/active-run';
 import type { BackupSchedule } from '../backup/schedule/backup-schedule';
+import type { ScopeService } from '../backup/scope/scope-service';
 import type { ConnectionService } from '../connection/connection-service';
 import type { AdminService } from '../governance/admin-service';
 import type { AuditLog } from '../governance/audit-log';
@@ -64,3 +65,6 @@ export class RunInProgressError extends Error {
     this.name = 'RunInProgressError';
   }
 }
+
+/** Whose chats are backed up (ScopeService as is; it validates, audits and answers ScopeErrors). */
+export type TabScope = Pick<ScopeService, 'get' | 'set' | 'summary'>;

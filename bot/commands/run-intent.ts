@@ -7,6 +7,7 @@ import { connect, connectSave } from './connect';
 import { help } from './help';
 import { history } from './history';
 import { schedule, scheduleSave } from './schedule';
+import { scope, scopeAdd, scopeRemove, scopeSet } from './scope';
 import { status } from './status';
 import { subscribe, unsubscribe } from './subscriptions';
 
@@ -43,6 +44,14 @@ export async function runIntent(ctx: CommandContext, intent: Intent): Promise<Re
       return adminsAdd(ctx, intent.user);
     case 'admins.remove':
       return adminsRemove(ctx, intent.user);
+    case 'scope':
+      return scope(ctx);
+    case 'scope.add':
+      return scopeAdd(ctx, intent.user);
+    case 'scope.remove':
+      return scopeRemove(ctx, intent.user);
+    case 'scope.set':
+      return scopeSet(ctx, intent.mode, intent.users);
     default: {
       const unreachable: never = intent;
       throw new Error(`no command for ${(unreachable as { name?: unknown }).name}`);

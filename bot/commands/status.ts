@@ -10,13 +10,21 @@ export async function readStatus(
   tenantId: string,
   notice?: string,
 ): Promise<StatusFacts> {
-  const [connection, backup, schedule, totals] = await Promise.all([
+  const [connection, backup, schedule, totals, scope] = await Promise.all([
     services.connection.status(tenantId),
     services.backup.status(tenantId),
     services.backup.schedule(tenantId),
     services.backup.countMessages(tenantId),
+    services.scope.summary(tenantId),
   ]);
-  const facts: StatusFacts = { now: services.clock.now(), connection, backup, schedule, totals };
+  const facts: StatusFacts = {
+    now: services.clock.now(),
+    connection,
+    backup,
+    schedule,
+    totals,
+    scopeSentence: scope.sentence,
+  };
   if (notice) facts.notice = notice;
   return facts;
 }

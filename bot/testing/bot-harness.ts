@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { TestAdapter, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { ManualClock } from '../../test/support/manual-clock';
+import { ScopeService } from '../../backend/backup/scope/scope-service';
 import { ConnectionService } from '../../backend/connection/connection-service';
 import type { ConnectionTester, TestRequest, TestVerdict } from '../../backend/connection/connection-tester';
 import type { OutcomeCode, TestStage } from '../../backend/connection/outcomes';
@@ -13,6 +14,8 @@ import { createLogger, type Logger } from '../../backend/observability/logger';
 import { EnvelopeSealer } from '../../backend/secrets/envelope-sealer';
 import { LocalKeyWrapper } from '../../backend/secrets/local-key-wrapper';
 import { openSqlite } from '../../backend/store/sqlite/open-sqlite';
+import type { BackupStore } from '../../backend/store/backup-store';
+import { createSqliteBackupStore } from '../../backend/store/sqlite/sqlite-backup-store';
 import { SqliteConnectionStore } from '../../backend/store/sqlite/sqlite-connection-store';
 import { SqliteNotificationTargetStore } from '../../backend/store/sqlite/sqlite-notification-target-store';
 import { SqliteTenantAdminStore } from '../../backend/store/sqlite/sqlite-tenant-admin-store';
@@ -206,6 +209,9 @@ export class BotHarness {
   readonly admins: AdminService;
   readonly audit: AuditLog;
   readonly targets: NotificationService;
+  readonly scope: ScopeService;
+  /** Where the scope is kept and the users a backup found are read (the summary's numbers). */
+  readonly backupStore: BackupStore;
   readonly tokens: CardActionTokens;
   readonly adapter: ProactiveTestAdapter;
   readonly live: LiveStatusCards;
@@ -244,6 +250,13 @@ export class BotHarness {
       logger: this.logger,
     });
     this.backup = new FakeBackup(this.clock);
+    this.backupStore = createSqliteBackupStore(this.db);
+    this.scope = new ScopeService({
+      store: this.backupStore,
+      directory: this.directory,
+      audit: connectionStore,
+      clock: this.clock,
+    });
     this.directory.add(TENANT_A, ADA, GRACE, LIN);
     this.directory.add(TENANT_B, BORIS);
     this.services = {
@@ -252,6 +265,7 @@ export class BotHarness {
       admins: this.admins,
       audit: this.audit,
       targets: this.targets,
+      scope: this.scope,
       clock: this.clock,
       logger: this.logger,
     };

@@ -24,6 +24,8 @@ export interface StatusFacts {
   backup: BackupStatus;
   schedule: { schedule: BackupSchedule; nextRunAt?: string };
   totals?: MessageCounts;
+  /** Whose chats are backed up: "Backing up 412 of 430 users". */
+  scopeSentence?: string;
   /** A line about what the last press did ("Backup started.", "Cancel requested."). */
   notice?: string;
 }
@@ -41,6 +43,7 @@ export async function statusCard(facts: StatusFacts, sign: SignButton): Promise<
     notice: facts.notice ?? '',
     active: active ? activeSection(active, facts.backup.active!.mode) : emptyActive(),
     last: lastSection(facts.backup.last),
+    scope: facts.scopeSentence ?? '',
     schedule: scheduleLine(facts.schedule),
     totals: facts.totals ? totals(facts.totals) : [],
     tokens: {

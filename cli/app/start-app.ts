@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { AppConfig } from '../../backend/config/config';
+import { systemClock } from '../../backend/connection/clock';
 import type { CosmosClient } from '@azure/cosmos';
 import type { BackupModule, BackupModuleOptions } from '../../backend/backup/create-backup-module';
 import type {
@@ -10,6 +11,8 @@ import type {
 } from '../../backend/connection/create-connection-module';
 import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
 import type { ChatVaultBot } from '../../bot/create-bot';
+import type { ScopeService } from '../../backend/backup/scope/scope-service';
+import type { ConnectionStore } from '../../backend/store/connection-store';
 import type { GovernanceModule } from '../../backend/governance/create-governance-module';
 import type { Notifier } from '../../backend/notifications/notifier';
 import type { Logger } from '../../backend/observability/logger';
@@ -105,13 +108,23 @@ export async function startApp(
     });
     closers.push(() => governance.close());
 
-    const bot = chatVaultBot({ config, logger, connections, backups, governance });
+    const { ScopeService } =
+      require('../../backend/backup/scope/scope-service') as typeof import('../../backend/backup/scope/scope-service');
+    // One scope for the bot and the tab; its changes go to the audit trail of the shared store.
+    const scope = new ScopeService({
+      store: backups.store,
+      directory: governance.directory,
+      audit: auditStoreOf(stores),
+      clock: systemClock,
+    });
+
+    const bot = chatVaultBot({ config, logger, connections, backups, governance, scope });
     closers.push(() => bot.close());
     relay.notifier = governance.createNotifier({ sender: bot.noticeSender, backup: backups.service });
 
     const mounts: HttpMount[] = [
       bot.mount,
-      tabApiMount({ config, logger, endpoints, simulator, connections, backups, governance }),
+      tabApiMount({ config, logger, endpoints, simulator, connections, backups, governance, scope }),
       tabStaticMount(options.tabDir),
       ...(options.extraMounts ?? []),
     ];
@@ -214,6 +227,18 @@ function connectionStoreOf(stores: SharedStores): Pick<ConnectionModuleOptions, 
   return { store: new CosmosConnectionStore(stores.containers.tenant) };
 }
 
+/** Where admin actions are audited: the connection store of the shared database. */
+function auditStoreOf(stores: SharedStores): Pick<ConnectionStore, 'appendAudit'> {
+  if (stores.kind === 'sqlite') {
+    const { SqliteConnectionStore } =
+      require('../../backend/store/sqlite/sqlite-connection-store') as typeof import('../../backend/store/sqlite/sqlite-connection-store');
+    return new SqliteConnectionStore(stores.db);
+  }
+  const { CosmosConnectionStore } =
+    require('../../backend/store/cosmos/cosmos-connection-store') as typeof import('../../backend/store/cosmos/cosmos-connection-store');
+  return new CosmosConnectionStore(stores.containers.tenant);
+}
+
 function backupStoreOf(stores: SharedStores): Pick<BackupModuleOptions, 'db' | 'store'> {
   if (stores.kind === 'sqlite') return { db: stores.db };
   const { createCosmosBackupStore } =
@@ -228,13 +253,12 @@ function chatVaultBot(parts: {
   connections: ConnectionModule;
   backups: BackupModule;
   governance: GovernanceModule;
+  scope: ScopeService;
 }): ChatVaultBot {
   const { createChatVaultBot } = require('../../bot/create-bot') as typeof import('../../bot/create-bot');
   const { botBackupFrom } = require('../../bot/backend-wiring') as typeof import('../../bot/backend-wiring');
   const { deriveKey } =
     require('../../backend/secrets/derived-key') as typeof import('../../backend/secrets/derived-key');
-  const { systemClock } =
-    require('../../backend/connection/clock') as typeof import('../../backend/connection/clock');
   const { config, logger, governance } = parts;
   return createChatVaultBot({
     config,
@@ -245,6 +269,7 @@ function chatVaultBot(parts: {
       admins: governance.admins,
       audit: governance.audit,
       targets: governance.targets,
+      scope: parts.scope,
       clock: systemClock,
       logger,
     },
@@ -259,6 +284,7 @@ function tabApiMount(parts: {
   connections: ConnectionModule;
   backups: BackupModule;
   governance: GovernanceModule;
+  scope: ScopeService;
 }): HttpMount {
   const { createTabApiMount } =
     require('../../backend/api/create-tab-api-mount') as typeof import('../../backend/api/create-tab-api-mount');
@@ -280,6 +306,7 @@ function tabApiMount(parts: {
     admins: governance.admins,
     notifications: governance.targets,
     audit: governance.audit,
+    scope: parts.scope,
     ...(simulator ? { demoSignIn: demoSignIn(simulator, config) } : {}),
   });
 }

@@ -550,6 +550,88 @@ describe('tab API against the tenant simulator', function () {
       );
     });
 
+    it('shows and changes the backup scope: admins only, unknown people named, stale saves refused, audited', async () => {
+      interface ScopeBody {
+        mode: string;
+        users: { id: string; userPrincipalName: string }[];
+        version: number;
+        summary: string;
+        rule: string;
+        changed?: boolean;
+      }
+      const first = await api.call('GET', '/api/v1/scope', { token: adaToken });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const initial = bodyOf<ScopeBody>(first);
+      assert.equal(initial.mode, 'all');
+      assert.deepEqual(initial.users, []);
+      assert.match(initial.summary, /^Backing up/);
+      assert.match(initial.rule, /at least one of its members is in scope/);
+
+      expectError(await api.call('GET', '/api/v1/scope', { token: bobToken }), 403, 'not_admin');
+      expectError(
+        await api.call('PUT', '/api/v1/scope', { token: bobToken, body: { mode: 'only', users: [bob.upn] } }),
+        403,
+        'not_admin',
+      );
+      expectError(
+        await api.call('PUT', '/api/v1/scope', { token: adaToken, body: { mode: 'some', users: [] } }),
+        400,
+        'invalid_input',
+        { field: 'mode' },
+      );
+
+      const unknown = await api.call('PUT', '/api/v1/scope', {
+        token: adaToken,
+        body: { mode: 'only', users: [bob.upn, `ghost@${sim.tenants[0]!.domain}`, fay.upn] },
+      });
+      expectError(unknown, 400, 'invalid_input', { field: 'users' });
+      assert.deepEqual(
+        (unknown.body as { error: { entries?: string[] } }).error.entries?.sort(),
+        [`ghost@${sim.tenants[0]!.domain}`, fay.upn].sort(),
+        "the entries the tenant's directory does not know, another tenant's person included",
+      );
+
+      const saved = await api.call('PUT', '/api/v1/scope', {
+        token: adaToken,
+        body: { mode: 'only', users: [bob.upn.toUpperCase()], expectedVersion: initial.version },
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      const now = bodyOf<ScopeBody>(saved);
+      assert.equal(now.changed, true);
+      assert.equal(now.mode, 'only');
+      assert.deepEqual(
+        now.users.map((u) => u.id),
+        [bob.id],
+      );
+      assert.notEqual(now.version, initial.version);
+
+      expectError(
+        await api.call('PUT', '/api/v1/scope', {
+          token: adaToken,
+          body: { mode: 'all', users: [], expectedVersion: initial.version },
+        }),
+        409,
+        'conflict',
+        { reason: 'scope_changed' },
+      );
+      const got = bodyOf<ScopeBody>(await api.call('GET', '/api/v1/scope', { token: adaToken }));
+      assert.equal(got.mode, 'only', 'the stale save changed nothing');
+      assert.equal(got.version, now.version);
+
+      const audit = bodyOf<{ items: { action: string; subject?: string; actor: { id?: string } }[] }>(
+        await api.call('GET', '/api/v1/audit?limit=1', { token: adaToken }),
+      );
+      assert.equal(audit.items[0]?.action, 'scope_changed');
+      assert.equal(audit.items[0]?.subject, 'only');
+      assert.equal(audit.items[0]?.actor.id, ada.id);
+
+      // Back to everyone, so the tests after this one back the whole tenant up.
+      assert.equal(
+        (await api.call('PUT', '/api/v1/scope', { token: adaToken, body: { mode: 'all' } })).status,
+        200,
+      );
+    });
+
     it('shows notification targets without their conversation reference, and unsubscribes one', async () => {
       const actor = { kind: 'user' as const, id: ada.id };
       await api.notifications.subscribe(contoso, actor, {

@@ -205,6 +205,30 @@ describe('tab: Backups in a browser', function () {
     assert.equal(await page.getByLabel('Full backup every (days)').inputValue(), '3');
   });
 
+  it('saves the backup scope from a pasted list, naming unknown people at the field', async () => {
+    const { page } = tab;
+    const form = page.getByRole('form', { name: 'Backup scope' });
+    await form.getByRole('radio', { name: 'Only the people listed' }).check();
+    await form
+      .getByRole('textbox', { name: 'People to back up' })
+      .fill(`nobody@nowhere.test\n${server.memberUpn}`);
+    await form.getByRole('button', { name: 'Save scope' }).click();
+    await form.getByText(/nobody@nowhere\.test/).waitFor();
+    assert.equal(tab.apiCalls.filter((c) => c === 'PUT /api/v1/scope').length, 1);
+
+    await form
+      .getByRole('textbox', { name: 'People to back up' })
+      .fill(`${server.memberUpn}, ${server.adminUpn}`);
+    await form.getByRole('button', { name: 'Save scope' }).click();
+    await form.getByText(/^Now backing up only the people listed/).waitFor();
+
+    // Back to everyone, as the scope was.
+    await form.getByRole('radio', { name: 'Everyone, new users included' }).check();
+    await form.getByRole('button', { name: 'Save scope' }).click();
+    await form.getByText(/^Now backing up everyone/).waitFor();
+    assert.equal(tab.apiCalls.filter((c) => c === 'PUT /api/v1/scope').length, 3);
+  });
+
   for (const theme of ['Default', 'Dark', 'High contrast'] as const) {
     it(`has no serious accessibility findings in the ${theme} theme`, async () => {
       const { page } = tab;

@@ -4,6 +4,8 @@ import type {
   ApiErrorCode,
   ApiErrorReason,
   AuditEntry,
+  BackupScope,
+  BackupScopeSaved,
   BackupStatus,
   ClientConfig,
   ConnectionReport,
@@ -14,6 +16,7 @@ import type {
   RunStarted,
   Schedule,
   ScheduleView,
+  ScopeMode,
   UsersPage,
   UsersQuery,
 } from './types';
@@ -74,6 +77,9 @@ export class ApiClient {
     this.request<{ items: Run[]; cursor?: string }>('GET', `/backup/runs${query(options)}`);
   schedule = () => this.request<ScheduleView>('GET', '/backup/schedule');
   saveSchedule = (change: Partial<Schedule>) => this.request<ScheduleView>('PUT', '/backup/schedule', change);
+  scope = () => this.request<BackupScope>('GET', '/scope');
+  saveScope = (body: { mode: ScopeMode; users: string[]; expectedVersion?: number }) =>
+    this.request<BackupScopeSaved>('PUT', '/scope', body);
   users = (options: UsersQuery) => this.request<UsersPage>('GET', `/users${query({ ...options })}`);
 
   admins = () => this.request<{ items: Admin[] }>('GET', '/admins');

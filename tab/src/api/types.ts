@@ -11,6 +11,8 @@ import type {
   runSchema,
   runStartedSchema,
   scheduleSchema,
+  scopeSaveSchema,
+  scopeViewSchema,
   scheduleViewSchema,
   targetSchema,
   userRowSchema,
@@ -34,6 +36,9 @@ export type BackupStatus = z.infer<typeof backupStatusSchema>;
 export type RunStarted = z.infer<typeof runStartedSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;
 export type ScheduleView = z.infer<typeof scheduleViewSchema>;
+export type BackupScope = z.infer<typeof scopeViewSchema>;
+export type BackupScopeSaved = z.infer<typeof scopeSaveSchema>;
+export type ScopeMode = BackupScope['mode'];
 export type UserRow = z.infer<typeof userRowSchema>;
 export type UsersPage = z.infer<typeof usersPageSchema>;
 export type UserState = UserRow['state'];

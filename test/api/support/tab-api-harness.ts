@@ -35,6 +35,7 @@ import type { RunningHttpServer } from '../../../backend/server/http-server';
 import type { BackupStore } from '../../../backend/store/backup-store';
 import { openSqlite } from '../../../backend/store/sqlite/open-sqlite';
 import { createSqliteBackupStore } from '../../../backend/store/sqlite/sqlite-backup-store';
+import { ScopeService } from '../../../backend/backup/scope/scope-service';
 import { SqliteConnectionStore } from '../../../backend/store/sqlite/sqlite-connection-store';
 import { SqliteNotificationTargetStore } from '../../../backend/store/sqlite/sqlite-notification-target-store';
 import { SqliteTenantAdminStore } from '../../../backend/store/sqlite/sqlite-tenant-admin-store';
@@ -142,6 +143,12 @@ export async function startTabApi(
     clock: systemClock,
     logger,
   });
+  const scope = new ScopeService({
+    store: backupStore,
+    directory,
+    audit: connectionStore,
+    clock: systemClock,
+  });
   const notifications = new NotificationService({
     store: new SqliteNotificationTargetStore(db),
     admins,
@@ -160,6 +167,7 @@ export async function startTabApi(
     admins,
     notifications,
     audit,
+    scope,
     ...(options.demoSignIn ? { demoSignIn: options.demoSignIn } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     userTable: { cacheMs: 0 },

@@ -26,6 +26,7 @@ import type { RunningHttpServer } from '../../../backend/server/http-server';
 import { createTabStaticMount } from '../../../backend/server/tab-static-mount';
 import { openSqlite } from '../../../backend/store/sqlite/open-sqlite';
 import { createSqliteBackupStore } from '../../../backend/store/sqlite/sqlite-backup-store';
+import { ScopeService } from '../../../backend/backup/scope/scope-service';
 import { SqliteConnectionStore } from '../../../backend/store/sqlite/sqlite-connection-store';
 import { SqliteNotificationTargetStore } from '../../../backend/store/sqlite/sqlite-notification-target-store';
 import { SqliteTenantAdminStore } from '../../../backend/store/sqlite/sqlite-tenant-admin-store';
@@ -118,6 +119,12 @@ export async function startRealTabServer(): Promise<RealTabServer> {
       clock: systemClock,
       logger,
     });
+    const scope = new ScopeService({
+      store: backupStore,
+      directory,
+      audit: connectionStore,
+      clock: systemClock,
+    });
     const notifications = new NotificationService({
       store: new SqliteNotificationTargetStore(db),
       admins,
@@ -140,6 +147,7 @@ export async function startRealTabServer(): Promise<RealTabServer> {
       admins,
       notifications,
       audit,
+      scope,
       demoSignIn,
       userTable: { cacheMs: 0 },
     });

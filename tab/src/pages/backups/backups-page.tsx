@@ -4,6 +4,7 @@ import { PageHeading, Section, useLayoutStyles } from '../../common/layout';
 import { RunHistory } from './run-history';
 import { RunPanel } from './run-panel';
 import { ScheduleForm } from './schedule-form';
+import { ScopeForm } from './scope-form';
 import { UserTable } from './user-table';
 
 export function BackupsPage(props: PageProps) {
@@ -22,6 +23,9 @@ export function BackupsPage(props: PageProps) {
       <RunHistory api={api} version={version} />
       <Section id="schedule" title="Schedule">
         <ScheduleForm api={api} />
+      </Section>
+      <Section id="scope" title="Whose chats are backed up">
+        <ScopeForm api={api} />
       </Section>
       <Section id="people" title="People">
         <UserTable api={api} version={version} />
