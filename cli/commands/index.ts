@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBackup } from './backup';
 import { registerConnect } from './connect';
+import { registerExport } from './export';
 import { registerPackage } from './package';
 import { registerSimulator } from './simulator';
 import { registerStart } from './start';
@@ -16,5 +17,6 @@ export const commands: RegisterCommand[] = [
   registerConnect,
   registerStatus,
   registerBackup,
+  registerExport,
   registerSimulator,
 ];
