@@ -4,6 +4,8 @@ import type { SimulatorProcessPlan, SimulatorProcessReady } from './simulator-pr
 
 /** A simulator process and the calls a benchmark makes to it. */
 export interface SimulatorProcess extends SimulatorProcessReady {
+  /** The simulator process's id (its CPU time can be read from outside while it serves). */
+  pid: number;
   cpuMs(): Promise<number>;
   counters(): Promise<{
     graph: { requests: Record<string, number>; throttled: Record<string, number>; total: number };
@@ -11,6 +13,10 @@ export interface SimulatorProcess extends SimulatorProcessReady {
   reset(): Promise<void>;
   /** Edits that share of the messages; resolves how many were edited. */
   change(share: number): Promise<number>;
+  /** Starts a CPU profile of the simulator process. */
+  profileStart(): Promise<void>;
+  /** Stops it and writes it to `file` (.cpuprofile). */
+  profileStop(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +49,7 @@ export async function startSimulatorProcess(plan: SimulatorProcessPlan): Promise
     });
   return {
     ...ready,
+    pid: child.pid!,
     cpuMs: async () => {
       const usage = await call<NodeJS.CpuUsage>('cpu');
       return (usage.user + usage.system) / 1000;
@@ -50,6 +57,12 @@ export async function startSimulatorProcess(plan: SimulatorProcessPlan): Promise
     counters: () => call('counters'),
     reset: () => call('reset'),
     change: (share) => call('change', { share }),
+    profileStart: async () => {
+      await call('profile-start');
+    },
+    profileStop: async (file) => {
+      await call('profile-stop', { file });
+    },
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await call('close').catch(() => undefined);

@@ -5,8 +5,12 @@
  *   { kind: 'cpu' }                 → process.cpuUsage() since start
  *   { kind: 'counters' } / 'reset'  → the simulator's request counters
  *   { kind: 'change', share }       → edits that share of the tenant's regular messages
+ *   { kind: 'profile-start' }       → starts a V8 CPU profile of this process
+ *   { kind: 'profile-stop', file }  → stops it and writes it to `file` (.cpuprofile)
  *   { kind: 'close' }
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { startSimulator } from '../../simulator/server';
 
 export interface SimulatorProcessPlan {
@@ -25,8 +29,9 @@ export interface SimulatorProcessReady {
 }
 
 type Request =
-  | { id: number; kind: 'cpu' | 'counters' | 'reset' | 'close' }
-  | { id: number; kind: 'change'; share: number };
+  | { id: number; kind: 'cpu' | 'counters' | 'reset' | 'close' | 'profile-start' }
+  | { id: number; kind: 'change'; share: number }
+  | { id: number; kind: 'profile-stop'; file: string };
 
 async function main(plan: SimulatorProcessPlan): Promise<void> {
   const started = Date.now();
@@ -59,6 +64,10 @@ async function main(plan: SimulatorProcessPlan): Promise<void> {
           return true;
         case 'change':
           return change(sim.state, tenantId, request.share);
+        case 'profile-start':
+          return profiler.start();
+        case 'profile-stop':
+          return profiler.stop(request.file);
         case 'close':
           await sim.close();
           setImmediate(() => process.exit(0));
@@ -74,6 +83,31 @@ async function main(plan: SimulatorProcessPlan): Promise<void> {
     );
   });
 }
+
+/** A CPU profile of this very process, started and stopped around one measured backup. */
+const profiler = {
+  session: undefined as Session | undefined,
+  post(method: string): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      this.session!.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  },
+  async start(): Promise<boolean> {
+    this.session = new Session();
+    this.session.connect();
+    await this.post('Profiler.enable');
+    await this.post('Profiler.start');
+    return true;
+  },
+  async stop(file: string): Promise<boolean> {
+    if (!this.session) return false;
+    const { profile } = (await this.post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    this.session.disconnect();
+    this.session = undefined;
+    return true;
+  },
+};
 
 /** Edits every n-th regular message still readable, as people editing their messages would. */
 function change(

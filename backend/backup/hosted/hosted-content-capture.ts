@@ -73,8 +73,11 @@ export class HostedContentCapture {
     if (known) return known;
     const pending = this.fetchAndStore(location, result, signal);
     this.known.set(key, pending);
-    // A failed capture is forgotten, so that the next version or run tries again.
-    pending.catch(() => this.known.delete(key));
+    // A failed capture is forgotten, so that the next version or run tries again (unless a newer
+    // capture of the location took its place after it was pushed out of the memory).
+    pending.catch(() => {
+      if (this.known.get(key) === pending) this.known.delete(key);
+    });
     if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value!);
     return pending;
   }

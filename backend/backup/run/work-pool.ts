@@ -47,16 +47,22 @@ export async function workUntilIdle(
     });
   };
 
-  while (!ctx.signal.aborted && failure === undefined) {
-    if (running.size < ctx.settings.concurrency) {
-      const found = await claim();
-      if (found) {
-        start(found);
-        continue;
+  try {
+    while (!ctx.signal.aborted && failure === undefined) {
+      if (running.size < ctx.settings.concurrency) {
+        const found = await claim();
+        if (found) {
+          start(found);
+          continue;
+        }
+        if (running.size === 0 && (await whenIdle()) === 'stop') break;
       }
-      if (running.size === 0 && (await whenIdle()) === 'stop') break;
+      await Promise.race([pause(ctx), workerDone()]);
     }
-    await Promise.race([pause(ctx), workerDone()]);
+  } catch (error) {
+    // The store failed this loop's claim or idle test: the workers finish the item in hand and
+    // stop, rather than go on writing to a run whose caller is already finishing it.
+    failure ??= error;
   }
   await Promise.allSettled(running);
   if (ctx.signal.aborted) throw new RunInterruptedError();
