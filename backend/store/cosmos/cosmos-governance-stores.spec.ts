@@ -1,44 +1,15 @@
 import assert from 'node:assert/strict';
-import type { CosmosClient } from '@azure/cosmos';
-import {
-  createCosmosTestClient,
-  startCosmosServer,
-  type CosmosTestServer,
-} from '../../../test/support/cosmos-server';
+import { useCosmosServer } from '../../../test/support/cosmos-server';
 import { describeNotificationTargetStoreContract } from '../notification-target-store.contract';
 import { describeTenantAdminStoreContract } from '../tenant-admin-store.contract';
 import { CosmosConnectionStore } from './cosmos-connection-store';
-import { openCosmosContainers } from './cosmos-containers';
 import { CosmosNotificationTargetStore } from './cosmos-notification-target-store';
 import { CosmosTenantAdminStore } from './cosmos-tenant-admin-store';
 
 describe('Cosmos DB governance stores (against the in-memory Cosmos DB server)', function () {
   this.timeout(30_000);
-  let server: CosmosTestServer;
-  let client: CosmosClient;
-  let databases = 0;
-
-  before(async () => {
-    server = await startCosmosServer();
-    client = createCosmosTestClient(server);
-  });
-  after(async () => {
-    client?.dispose();
-    await server?.close();
-  });
-
-  async function freshContainers() {
-    const id = `governance-${++databases}`;
-    const containers = await openCosmosContainers(client, id);
-    return {
-      containers,
-      drop: () =>
-        client
-          .database(id)
-          .delete()
-          .then(() => undefined),
-    };
-  }
+  const cosmos = useCosmosServer();
+  const freshContainers = () => cosmos.freshContainers('governance');
 
   describeTenantAdminStoreContract('cosmos', async () => {
     const { containers, drop } = await freshContainers();
