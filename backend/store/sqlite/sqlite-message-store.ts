@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import type {
-  HostedContentRef,
   MessageCounts,
   MessageHead,
   MessageVersion,
@@ -10,25 +9,7 @@ import type {
 import type { MessageStore } from '../backup-store';
 import { countMerge, emptyPutResult, groupVersions, mergeHead, messageVersionKey } from '../message-heads';
 import { pageLimit } from '../paging';
-
-type VersionRow = [
-  chat_id: string,
-  message_id: string,
-  version_key: string,
-  captured_at: string,
-  run_id: string,
-  etag: string | null,
-  last_modified: string | null,
-  created: string,
-  deleted: string | null,
-  from_user_id: string | null,
-  message_type: string,
-  message: string,
-  hosted_contents: string,
-];
-
-const VERSION_COLUMNS =
-  'chat_id, message_id, version_key, captured_at, run_id, etag, last_modified, created, deleted, from_user_id, message_type, message, hosted_contents';
+import { VERSION_COLUMNS, versionFromRow, type VersionRow } from './version-rows';
 
 /**
  * Message versions in SQLite. A batch is one transaction, so it is all or nothing; it still reads
@@ -153,7 +134,7 @@ export class SqliteMessageStore implements MessageStore {
             : (this.statements.oneMessage.all(tenantId, lastChat, lastMessage) as VersionRow[]);
       }
       rows.sort(compareRows);
-      for (const row of rows) yield fromRow(tenantId, row);
+      for (const row of rows) yield versionFromRow(tenantId, row);
       if (!full) return;
       const last = rows[rows.length - 1]!;
       after = [last[0], last[1]];
@@ -206,26 +187,4 @@ function compareRows(a: VersionRow, b: VersionRow): number {
     if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   }
   return 0;
-}
-
-function fromRow(tenantId: string, row: VersionRow): StoredMessageVersion {
-  const [chatId, messageId, versionKey, capturedAt, runId, etag, lastModified, created, deleted, fromUserId] =
-    row;
-  return {
-    tenantId,
-    versionId: `${chatId}|${messageId}|${versionKey}`,
-    versionKey,
-    chatId,
-    messageId,
-    etag,
-    lastModifiedDateTime: lastModified,
-    createdDateTime: created,
-    deletedDateTime: deleted,
-    fromUserId,
-    messageType: row[10],
-    capturedAt,
-    runId,
-    message: JSON.parse(row[11]) as Record<string, unknown>,
-    hostedContents: JSON.parse(row[12]) as HostedContentRef[],
-  };
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { HostedContentRef, Page, StoredMessageVersion } from '../backup-records';
+import type { HostedContentRef, Page } from '../backup-records';
 import { BackupStoreError } from '../backup-store-error';
 import { createdBounds, createdMillis, groupHistories, storeTime, withinBounds } from '../message-history';
 import { decodeKeyCursor, encodeKeyCursor, pageLimit } from '../paging';
@@ -22,25 +22,7 @@ import { searchableText } from '../search-text';
 import { BACKUP_MIGRATIONS } from './backup-migrations';
 import { migrate } from './migrate';
 import { RECOVERY_MIGRATIONS } from './recovery-migrations';
-
-type VersionRow = [
-  chat_id: string,
-  message_id: string,
-  version_key: string,
-  captured_at: string,
-  run_id: string,
-  etag: string | null,
-  last_modified: string | null,
-  created: string,
-  deleted: string | null,
-  from_user_id: string | null,
-  message_type: string,
-  message: string,
-  hosted_contents: string,
-];
-
-const VERSION_COLUMNS =
-  'chat_id, message_id, version_key, captured_at, run_id, etag, last_modified, created, deleted, from_user_id, message_type, message, hosted_contents';
+import { VERSION_COLUMNS, versionFromRow, type VersionRow } from './version-rows';
 
 interface MatchRow {
   chat_id: string;
@@ -576,26 +558,4 @@ export function createSqliteRecoveryStore(
 
 function toRefs(rows: [string, string][]): MessageRef[] {
   return rows.map(([chatId, messageId]) => ({ chatId, messageId }));
-}
-
-function versionFromRow(tenantId: string, row: VersionRow): StoredMessageVersion {
-  const [chatId, messageId, versionKey, capturedAt, runId, etag, lastModified, created, deleted, fromUserId] =
-    row;
-  return {
-    tenantId,
-    versionId: `${chatId}|${messageId}|${versionKey}`,
-    versionKey,
-    chatId,
-    messageId,
-    etag,
-    lastModifiedDateTime: lastModified,
-    createdDateTime: created,
-    deletedDateTime: deleted,
-    fromUserId,
-    messageType: row[10],
-    capturedAt,
-    runId,
-    message: JSON.parse(row[11]) as Record<string, unknown>,
-    hostedContents: JSON.parse(row[12]) as HostedContentRef[],
-  };
 }
