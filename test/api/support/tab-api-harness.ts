@@ -31,7 +31,7 @@ import { NotificationService } from '../../../backend/notifications/notification
 import { silentLogger } from '../../../backend/observability/logger';
 import { EnvelopeSealer } from '../../../backend/secrets/envelope-sealer';
 import { LocalKeyWrapper } from '../../../backend/secrets/local-key-wrapper';
-import type { RunningHttpServer } from '../../../backend/server/http-server';
+import type { HttpMount, RunningHttpServer } from '../../../backend/server/http-server';
 import type { BackupStore } from '../../../backend/store/backup-store';
 import { openSqlite } from '../../../backend/store/sqlite/open-sqlite';
 import { createSqliteBackupStore } from '../../../backend/store/sqlite/sqlite-backup-store';
@@ -99,6 +99,12 @@ export async function startTabApi(
     verifier?: TokenVerifier;
     demoSignIn?: DemoSignIn;
     limits?: Partial<TabApiLimits>;
+    /** Where the gate holds backup workers (`item-done` unless told otherwise). */
+    gateAt?: BackupHookPoint;
+    /** How often a run writes its progress (200 ms unless told otherwise). */
+    progressEveryMs?: number;
+    /** Served beside the API on the same server (the tab's static files). */
+    extraMounts?: HttpMount[];
   } = {},
 ): Promise<TabApiHarness> {
   const logger = silentLogger();
@@ -114,7 +120,7 @@ export async function startTabApi(
     logger,
   });
   const backupStore = createSqliteBackupStore(db);
-  const gate = new HookGate('item-done');
+  const gate = new HookGate(options.gateAt ?? 'item-done');
   const backup = new BackupService({
     store: backupStore,
     blobs: new FsBlobStore({ dir: blobDir }),
@@ -125,7 +131,7 @@ export async function startTabApi(
       leaseTtlMs: 3_000,
       claimTtlMs: 6_000,
       idlePollMs: 50,
-      progressEveryMs: 200,
+      progressEveryMs: options.progressEveryMs ?? 200,
     }),
     logger,
     hooks: gate,
@@ -177,7 +183,11 @@ export async function startTabApi(
     require('../../../backend/server/http-server') as typeof import('../../../backend/server/http-server');
   let http: RunningHttpServer;
   try {
-    http = await listen(createHttpServer({ logger, mounts: [createTabApiMount(deps)] }), '127.0.0.1', 0);
+    http = await listen(
+      createHttpServer({ logger, mounts: [createTabApiMount(deps), ...(options.extraMounts ?? [])] }),
+      '127.0.0.1',
+      0,
+    );
   } catch (error) {
     db.close();
     rmSync(blobDir, { recursive: true, force: true });
