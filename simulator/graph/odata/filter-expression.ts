@@ -36,7 +36,8 @@ export class FilterUnsupportedError extends Error {
   override name = 'FilterUnsupportedError';
 }
 
-type Token =
+/** A lexical token of an OData `$filter` (shared by the comparison and startswith parsers). */
+export type FilterToken =
   | { kind: 'open' }
   | { kind: 'close' }
   | { kind: 'comma' }
@@ -51,7 +52,7 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** Parses a `$filter` value into the comparisons that must all hold. */
 export function parseFilter(text: string): FilterComparison[] {
-  const tokens = tokenize(text);
+  const tokens = tokenizeFilter(text);
   if (tokens.length === 0) throw new FilterSyntaxError('The $filter expression is empty.');
   const parser = new Parser(tokens);
   const comparisons = parser.expression();
@@ -60,8 +61,9 @@ export function parseFilter(text: string): FilterComparison[] {
   return comparisons;
 }
 
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+/** Splits a `$filter` into tokens; a quote inside a string literal is doubled, as OData writes it. */
+export function tokenizeFilter(text: string): FilterToken[] {
+  const tokens: FilterToken[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i];
@@ -107,7 +109,7 @@ function tokenize(text: string): Token[] {
 class Parser {
   position = 0;
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(private readonly tokens: FilterToken[]) {}
 
   done(): boolean {
     return this.position >= this.tokens.length;
@@ -154,7 +156,7 @@ class Parser {
     return [{ property: token.value, operator: operator.value as ComparisonOperator, literal }];
   }
 
-  private take(expected: string): Token {
+  private take(expected: string): FilterToken {
     const token = this.tokens[this.position];
     if (!token) throw new FilterSyntaxError(`The $filter expression ends where ${expected} was expected.`);
     this.position++;
@@ -162,7 +164,7 @@ class Parser {
   }
 }
 
-function parseLiteral(token: Token): FilterLiteral {
+function parseLiteral(token: FilterToken): FilterLiteral {
   if (token.kind === 'string') return { kind: 'string', value: token.value };
   if (token.kind !== 'word') throw new FilterSyntaxError('Expected a value in $filter.');
   const text = token.value;

@@ -1,4 +1,9 @@
-import { FilterSyntaxError, FilterUnsupportedError } from './filter-expression';
+import {
+  FilterSyntaxError,
+  FilterUnsupportedError,
+  tokenizeFilter,
+  type FilterToken,
+} from './filter-expression';
 
 /**
  * The people-picker `$filter` of the directory: `startswith(property,'prefix')` terms joined by
@@ -14,19 +19,14 @@ export interface StartsWithTerm {
   prefix: string;
 }
 
-type Token =
-  | { kind: 'open' }
-  | { kind: 'close' }
-  | { kind: 'comma' }
-  | { kind: 'string'; value: string }
-  | { kind: 'word'; value: string };
+type Token = FilterToken;
 
 const SHAPE = /^[\s(]*startswith\s*\(/i;
 
 /** The terms of a startswith disjunction; undefined when `text` is not one (let the comparison parser judge it). */
 export function parseStartsWithFilter(text: string): StartsWithTerm[] | undefined {
   if (!SHAPE.test(text)) return undefined;
-  const parser = new Parser(tokenize(text), text);
+  const parser = new Parser(tokenizeFilter(text), text);
   const terms = parser.disjunction();
   if (!parser.done()) {
     const next = parser.peek();
@@ -98,42 +98,4 @@ class Parser {
     this.position++;
     return token;
   }
-}
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '(' || c === ')' || c === ',') {
-      tokens.push(c === '(' ? { kind: 'open' } : c === ')' ? { kind: 'close' } : { kind: 'comma' });
-      i++;
-    } else if (c === "'") {
-      // OData doubles a quote inside a string literal.
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new FilterSyntaxError(`Unterminated string literal in '${text}'.`);
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += text[i];
-        i++;
-      }
-      tokens.push({ kind: 'string', value });
-    } else {
-      const start = i;
-      while (i < text.length && !/[\s(),']/.test(text[i]!)) i++;
-      tokens.push({ kind: 'word', value: text.slice(start, i) });
-    }
-  }
-  return tokens;
 }
