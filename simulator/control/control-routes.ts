@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { RawHandler } from '../contracts';
 import { seedTenant } from '../seed/seed-tenant';
 import { StateError, type StateErrorReason } from '../state/state-error';
+import type { GroupRecord } from '../state/groups';
 import type { TenantState } from '../state/tenant-state';
 import { systemEventFor } from './control-events';
 import {
@@ -11,6 +12,8 @@ import {
   byQuery,
   editMessageBody,
   eventBody,
+  groupMemberBody,
+  newGroupBody,
   newChatBody,
   newTenantBody,
   newUserBody,
@@ -37,6 +40,12 @@ import { ControlError, queryOf, readJsonBody, sendError, sendJson } from './http
  *   POST   /_sim/tenants/{tenant}/users                     {displayName, userPrincipalName?, teamsLicensed?, accountEnabled?, userType?, homeTenantId?, …}
  *   PATCH  /_sim/tenants/{tenant}/users/{user}              {accountEnabled?, teamsLicensed?}
  *   DELETE /_sim/tenants/{tenant}/users/{user}              soft delete: Graph answers 404 for the user from then on
+ *   GET    /_sim/tenants/{tenant}/groups                    groups with their direct members and transitive users
+ *   POST   /_sim/tenants/{tenant}/groups                    {displayName, description?, id?, members?: [{userId} | {groupId}]}
+ *   GET    /_sim/tenants/{tenant}/groups/{group}            one group, as the list shows it
+ *   DELETE /_sim/tenants/{tenant}/groups/{group}            deletes it: Graph answers 404 for it from then on
+ *   POST   /_sim/tenants/{tenant}/groups/{group}/members    {userId} | {groupId}: adds a direct member
+ *   DELETE /_sim/tenants/{tenant}/groups/{group}/members/{member}     removes a direct member (user or group)
  *   POST   /_sim/tenants/{tenant}/chats                     {chatType, topic?, members: [{userId} | {external}], createdBy?}
  *   PATCH  /_sim/tenants/{tenant}/chats/{chat}              {topic, by?}: rename
  *   POST   /_sim/tenants/{tenant}/chats/{chat}/members      {userId | external, by?, shareHistory?}
@@ -65,6 +74,7 @@ function statusOf(reason: StateErrorReason): number {
     case 'tenantNotFound':
     case 'userNotFound':
     case 'chatNotFound':
+    case 'groupNotFound':
     case 'memberNotFound':
     case 'messageNotFound':
     case 'pinNotFound':
@@ -167,6 +177,55 @@ export function registerControlRoutes(
     status: 200,
     json: state.deleteUser(tenantOf(params), param(params, 'userId')),
   }));
+
+  const groupPath = `${tenantPath}/groups/:groupId`;
+  const groupView = (tenantId: string, group: GroupRecord) => ({
+    id: group.id,
+    displayName: group.displayName,
+    members: group.members,
+    transitiveUserIds: state.transitiveUserIds(tenantId, group.id),
+  });
+  const requireGroup = (tenantId: string, params: Params): GroupRecord => {
+    const group = state.findGroup(tenantId, param(params, 'groupId'));
+    if (!group) throw new StateError('groupNotFound', `group ${params['groupId']} not found`);
+    return group;
+  };
+
+  on('GET', `${tenantPath}/groups`, (_req, params) => {
+    const tenantId = tenantOf(params);
+    return { status: 200, json: state.listGroups(tenantId).map((g) => groupView(tenantId, g)) };
+  });
+
+  on('POST', `${tenantPath}/groups`, async (req, params) => {
+    const tenantId = tenantOf(params);
+    const { members, ...group } = await bodyOf(req, newGroupBody);
+    return { status: 201, json: groupView(tenantId, state.createGroup(tenantId, group, members)) };
+  });
+
+  on('GET', groupPath, (_req, params) => {
+    const tenantId = tenantOf(params);
+    return { status: 200, json: groupView(tenantId, requireGroup(tenantId, params)) };
+  });
+
+  on('DELETE', groupPath, (_req, params) => {
+    const tenantId = tenantOf(params);
+    const group = requireGroup(tenantId, params);
+    state.deleteGroup(tenantId, group.id);
+    return { status: 200, json: { id: group.id, deleted: true } };
+  });
+
+  on('POST', `${groupPath}/members`, async (req, params) => {
+    const tenantId = tenantOf(params);
+    const member = await bodyOf(req, groupMemberBody);
+    const group = state.addGroupMember(tenantId, param(params, 'groupId'), member);
+    return { status: 201, json: groupView(tenantId, group) };
+  });
+
+  on('DELETE', `${groupPath}/members/:memberId`, (_req, params) => {
+    const tenantId = tenantOf(params);
+    const group = state.removeGroupMember(tenantId, param(params, 'groupId'), param(params, 'memberId'));
+    return { status: 200, json: groupView(tenantId, group) };
+  });
 
   on('POST', `${tenantPath}/chats`, async (req, params) => {
     const tenantId = tenantOf(params);

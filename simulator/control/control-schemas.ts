@@ -45,6 +45,16 @@ export const userChangeBody = z
     'give accountEnabled or teamsLicensed',
   );
 
+/** A group's member: a directory user, or a group nested in it. */
+export const groupMemberBody = z.union([z.strictObject({ userId: id }), z.strictObject({ groupId: id })]);
+
+export const newGroupBody = z.strictObject({
+  id: z.uuid().optional(),
+  displayName: z.string().trim().min(1).max(256),
+  description: z.string().max(1024).nullable().optional(),
+  members: z.array(groupMemberBody).max(1000).optional(),
+});
+
 const external = z.strictObject({
   id,
   displayName: z.string().trim().min(1).max(256),

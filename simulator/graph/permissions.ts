@@ -35,6 +35,31 @@ export const CHAT_MEMBER_READ_ROLES = [
   'ChatMember.ReadWrite.All',
 ] as const;
 
+/**
+ * Get group and list groups, application: GroupMember.Read.All, Group.Read.All, Directory.Read.All,
+ * Group.ReadWrite.All, Directory.ReadWrite.All [group-get, group-list].
+ */
+export const GROUP_READ_ROLES = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'Directory.Read.All',
+  'Group.ReadWrite.All',
+  'Directory.ReadWrite.All',
+] as const;
+
+/**
+ * List group transitive members, application: GroupMember.Read.All, Group.Read.All,
+ * GroupMember.ReadWrite.All, Group.ReadWrite.All, Directory.Read.All
+ * [group-list-transitivemembers]. Directory.ReadWrite.All is not in that page's table.
+ */
+export const GROUP_MEMBER_READ_ROLES = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'GroupMember.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'Directory.Read.All',
+] as const;
+
 export function hasAnyRole(roles: readonly string[], wanted: readonly string[]): boolean {
   return wanted.some((role) => roles.includes(role));
 }

@@ -4,12 +4,15 @@ import { getChatMessage, listChatMessages } from './chat-messages-routes';
 import { getChat, listChatMembers, listUserChats } from './chats-routes';
 import { getAllMessagesDelta } from './get-all-messages-delta-route';
 import { getAllMessages } from './get-all-messages-route';
+import { getGroup, listGroups, listTransitiveUserMembers } from './groups-routes';
 import { getHostedContent, getHostedContentValue, listHostedContents } from './hosted-contents-routes';
 import {
   CHAT_BASIC_READ_ROLES,
   CHAT_MEMBER_READ_ROLES,
   CHAT_MESSAGE_READ_ROLES,
   DIRECTORY_READ_ROLES,
+  GROUP_MEMBER_READ_ROLES,
+  GROUP_READ_ROLES,
 } from './permissions';
 import { listPinnedMessages } from './pinned-messages-route';
 import { createRouteContext, type GraphRouteOptions, type RouteContext } from './route-context';
@@ -51,6 +54,14 @@ export function createGraphRoutes(db: SimulatorDb, options: GraphRouteOptions = 
   return [
     get('/users', DIRECTORY_READ_ROLES, directory, listUsers),
     get('/users/:userId', DIRECTORY_READ_ROLES, directory, getUser),
+    get('/groups', GROUP_READ_ROLES, directory, listGroups),
+    get('/groups/:groupId', GROUP_READ_ROLES, directory, getGroup),
+    get(
+      '/groups/:groupId/transitiveMembers/microsoft.graph.user',
+      GROUP_MEMBER_READ_ROLES,
+      directory,
+      listTransitiveUserMembers,
+    ),
     get('/users/:userId/chats', CHAT_BASIC_READ_ROLES, perUser, listUserChats),
     get('/users/:userId/chats/getAllMessages', CHAT_MESSAGE_READ_ROLES, exportPerUser, getAllMessages),
     get(

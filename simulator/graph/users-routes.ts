@@ -25,7 +25,7 @@ const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 999;
 
 /** user properties `$select` may name. */
-const USER_PROPERTIES = [
+export const USER_PROPERTIES = [
   'id',
   'accountEnabled',
   'ageGroup',
@@ -64,15 +64,15 @@ const USER_PROPERTIES = [
   'userPrincipalName',
   'userType',
 ] as const;
-type UserProperty = (typeof USER_PROPERTIES)[number];
+export type UserProperty = (typeof USER_PROPERTIES)[number];
 
 const USER_TYPES: ReadonlySet<string> = new Set(['Member', 'Guest']);
 
 const pageToken = z.tuple([z.literal('users'), tokenInteger]);
 
 /** [json, ordinal, id, upn, display_name, account_enabled, user_type] */
-type UserRow = [string, number, string, string, string, number, string];
-const USER_COLUMNS = 'json, ordinal, id, upn, display_name, account_enabled, user_type';
+export type UserRow = [string, number, string, string, string, number, string];
+export const USER_COLUMNS = 'json, ordinal, id, upn, display_name, account_enabled, user_type';
 
 export function listUsers(ctx: RouteContext, req: GraphRequest): GraphResult {
   const query = QueryOptions.read(
@@ -131,7 +131,7 @@ export function getUser(ctx: RouteContext, req: GraphRequest): GraphResult {
   };
 }
 
-function selectSuffix(select: readonly UserProperty[] | undefined): string {
+export function selectSuffix(select: readonly string[] | undefined): string {
   return select ? `(${select.join(',')})` : '';
 }
 
@@ -140,7 +140,7 @@ function selectSuffix(select: readonly UserProperty[] | undefined): string {
  * user has no value). The columns the filters read win over the stored JSON, so what a filter
  * matched on is what the caller sees.
  */
-function userJson(row: UserRow, select: readonly UserProperty[] | undefined): string {
+export function userJson(row: UserRow, select: readonly UserProperty[] | undefined): string {
   if (!select) return row[0];
   const stored = JSON.parse(row[0]) as Record<string, unknown>;
   const fromColumns: Partial<Record<UserProperty, unknown>> = {

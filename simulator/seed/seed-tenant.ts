@@ -1,12 +1,14 @@
 import { memberRoles } from '../state/chats';
 import { chatJson, memberJson, type ChatJson } from '../state/directory-json';
 import { userRow, type TenantRef } from '../state/directory';
+import { groupRow, groupStatements } from '../state/groups';
 import { guidFrom } from '../state/graph-ids';
 import { SCHEMA_SQL, type SimulatorDb } from '../state/schema';
 import type { TenantRow } from '../state/state-context';
 import { StateError } from '../state/state-error';
 import type { TenantState } from '../state/tenant-state';
 import { planChats, type SeedChat } from './seed-chats';
+import { seedGroups } from './seed-groups';
 import { seedImages } from './seed-images';
 import { MessageStream, type SeedSink } from './seed-messages';
 import { DEFAULT_BATCH_SIZE, resolveSizes, type SeedSizes, type SeedTenantOptions } from './seed-options';
@@ -90,6 +92,11 @@ export function seedTenant(state: TenantState, options: SeedTenantOptions): Seed
     startMs,
     endMs - startMs,
   );
+  const groups = seedGroups(
+    new SeedRandom(`${options.seed}:groups`),
+    options.seed,
+    people.users.map((u) => u.id),
+  );
   const images = seedImages(options.seed, IMAGE_POOL_SIZE);
   let seq = 0;
   const ordinals = new Map<string, number>();
@@ -128,6 +135,12 @@ export function seedTenant(state: TenantState, options: SeedTenantOptions): Seed
     people.users.forEach((u, ordinal) => {
       stmt.insertUser.run(userRow(tenant, u, ordinal));
       seq++;
+    });
+    // Groups are directory objects, not chat content: they leave `seq` (the message change counter) alone.
+    const groupStmt = groupStatements(ctx.db);
+    groups.forEach((g, ordinal) => {
+      groupStmt.insertGroup.run(groupRow(tenantId, g, ordinal, startMs));
+      for (const m of g.members) groupStmt.insertMember.run(tenantId, g.id, m.id, m.type);
     });
     for (const image of images) stmt.insertBlob.run(image.sha256, image.contentType, image.bytes);
     for (const chat of chats) {

@@ -38,6 +38,26 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE UNIQUE INDEX IF NOT EXISTS users_by_upn ON users (tenant_id, upn);
 CREATE INDEX IF NOT EXISTS users_by_ordinal ON users (tenant_id, ordinal);
 
+CREATE TABLE IF NOT EXISTS groups (
+  tenant_id     TEXT NOT NULL,
+  id            TEXT NOT NULL,
+  display_name  TEXT NOT NULL COLLATE NOCASE,   -- directory string comparisons ignore case
+  ordinal       INTEGER NOT NULL,               -- stable paging order
+  json          TEXT NOT NULL,                  -- the Graph group resource (default properties of GET /groups)
+  PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX IF NOT EXISTS groups_by_ordinal ON groups (tenant_id, ordinal);
+CREATE INDEX IF NOT EXISTS groups_by_name ON groups (tenant_id, display_name);
+
+CREATE TABLE IF NOT EXISTS group_members (
+  tenant_id     TEXT NOT NULL,
+  group_id      TEXT NOT NULL,
+  member_id     TEXT NOT NULL,          -- a directory user's id, or a nested group's
+  member_type   TEXT NOT NULL,          -- 'user' | 'group'
+  PRIMARY KEY (tenant_id, group_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS group_members_by_member ON group_members (tenant_id, member_id);
+
 CREATE TABLE IF NOT EXISTS chats (
   tenant_id        TEXT NOT NULL,
   id               TEXT NOT NULL,

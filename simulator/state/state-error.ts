@@ -3,6 +3,7 @@ export type StateErrorReason =
   | 'tenantNotFound'
   | 'userNotFound'
   | 'chatNotFound'
+  | 'groupNotFound'
   | 'memberNotFound'
   | 'messageNotFound'
   | 'pinNotFound'

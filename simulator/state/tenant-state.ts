@@ -26,6 +26,18 @@ import {
 } from './directory';
 import type { SystemEvent } from './event-detail-json';
 import {
+  addGroupMember,
+  createGroup,
+  deleteGroup,
+  findGroup,
+  listGroups,
+  removeGroupMember,
+  transitiveUserIds,
+  type GroupRecord,
+  type MemberRef,
+  type NewGroup,
+} from './groups';
+import {
   exportTruth,
   readBlob,
   tenantStats,
@@ -169,6 +181,40 @@ export class TenantState {
 
   deleteUser(tenantId: string, userId: string): UserRecord {
     return deleteUser(this.context, tenantId, userId);
+  }
+
+  // Groups
+
+  findGroup(tenantId: string, groupId: string): GroupRecord | undefined {
+    const tenant = this.findTenant(tenantId);
+    return tenant && findGroup(this.context, tenant.id, groupId);
+  }
+
+  listGroups(tenantId: string): GroupRecord[] {
+    const tenant = this.findTenant(tenantId);
+    return tenant ? listGroups(this.context, tenant.id) : [];
+  }
+
+  /** The group's live users, nested groups expanded: what Graph's transitiveMembers lists. */
+  transitiveUserIds(tenantId: string, groupId: string): string[] {
+    const tenant = this.findTenant(tenantId);
+    return tenant ? transitiveUserIds(this.context, tenant.id, groupId) : [];
+  }
+
+  createGroup(tenantId: string, group: NewGroup, members?: readonly MemberRef[]): GroupRecord {
+    return createGroup(this.context, tenantId, group, members);
+  }
+
+  addGroupMember(tenantId: string, groupId: string, member: MemberRef): GroupRecord {
+    return addGroupMember(this.context, tenantId, groupId, member);
+  }
+
+  removeGroupMember(tenantId: string, groupId: string, memberId: string): GroupRecord {
+    return removeGroupMember(this.context, tenantId, groupId, memberId);
+  }
+
+  deleteGroup(tenantId: string, groupId: string): void {
+    deleteGroup(this.context, tenantId, groupId);
   }
 
   // Chats
