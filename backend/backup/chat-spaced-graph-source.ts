@@ -85,6 +85,7 @@ export function chatSpacedGraphSource(
     users: (options) => source.users(options),
     userChats: (userId, options) => source.userChats(userId, options),
     allMessages: (userId, window, options) => source.allMessages(userId, window, options),
+    groupUserMembers: (groupId, options) => source.groupUserMembers(groupId, options),
     counts: () => source.counts(),
     chatMessages: (chatId: string, window: ModifiedWindow, options?: ReadOptions) =>
       spacedPages(chatId, source.chatMessages(chatId, window, options), options?.signal),

@@ -20,6 +20,8 @@ import {
 export interface ConnectionModule {
   service: ConnectionService;
   rechecker: ConnectionRechecker;
+  /** The connection test the service runs; the backup scope reads a token's roles through it too. */
+  tester: ConnectionTester;
   /** Stops the re-check (waiting for a walk under way) and closes the database this module opened. */
   close(): Promise<void>;
 }
@@ -66,10 +68,11 @@ export function createConnectionModule(
   const ownDb = options.store || options.db ? undefined : openSqlite((config.store as { file: string }).file);
   const store = options.store ?? new SqliteConnectionStore(options.db ?? ownDb!);
   const clock = options.clock ?? systemClock;
+  const tester = options.tester ?? new GraphConnectionTester(endpoints!, options.testerOptions);
   const service = new ConnectionService({
     store,
     sealer: options.sealer ?? createSecretSealer(config.sealing),
-    tester: options.tester ?? new GraphConnectionTester(endpoints!, options.testerOptions),
+    tester,
     clock,
     logger: options.logger,
     ...(options.onStatusChange ? { onStatusChange: options.onStatusChange } : {}),
@@ -78,6 +81,7 @@ export function createConnectionModule(
   return {
     service,
     rechecker,
+    tester,
     async close() {
       await rechecker.stop();
       ownDb?.close();

@@ -5,6 +5,7 @@ import { DEFAULT_ADAPTIVE_RATE, type AdaptiveRateOptions } from './adaptive-rate
 import { GraphPacer } from './graph-pacer';
 import { allItems, collectionPages } from './graph-pages';
 import { resolveGraphLimits, type GraphCallClass, type GraphRateLimitsChange } from './graph-rate-limits';
+import { groupUserMemberPages } from './group-member-pages';
 import { graphReadError } from './graph-read-failures';
 import { GraphRequestCounter, type PacedGraphRequestCounts } from './graph-request-counter';
 import { GraphTransport } from './graph-transport';
@@ -129,6 +130,9 @@ export function createTenantGraphSource(options: TenantGraphSourceOptions): Pace
           read,
         ),
       ),
+
+    groupUserMembers: (groupId, read) =>
+      groupUserMemberPages(requester, options.graphBaseUrl, groupId, read?.signal),
 
     hostedContent: async (chatId, messageId, hostedContentId, read): Promise<HostedContentBytes> => {
       const { headers, body } = await requester.get(

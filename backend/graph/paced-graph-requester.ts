@@ -15,6 +15,8 @@ import type { AttemptResult, GraphTransport } from './graph-transport';
 /** One read: what it is metered against, and what it reads, in words, for errors and logs. */
 export interface GraphCall extends PaceKey {
   what: string;
+  /** Request headers beside the usual ones, sent with every attempt (e.g. `ConsistencyLevel`). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface RetryPolicy {
@@ -65,7 +67,11 @@ export class PacedGraphRequester {
         this.pacer.acquire(call, attempt === 1 ? FIRST_PRIORITY : RETRY_PRIORITY, signal),
       );
       this.counter.sent(call.class, attempt > 1);
-      const result = await this.transport.get(url, REQUEST_HEADERS, signal);
+      const result = await this.transport.get(
+        url,
+        call.headers ? { ...REQUEST_HEADERS, ...call.headers } : REQUEST_HEADERS,
+        signal,
+      );
       if (signal?.aborted) throw graphReadError('cancelled', call.what);
       const verdict = verdictOf(result);
       switch (verdict.kind) {

@@ -121,6 +121,12 @@ export interface TenantGraphSource {
     chatId: string,
     options?: ReadOptions,
   ): Promise<{ id: string; message: GraphChatMessage | null }[]>;
+  /**
+   * The user members of an Entra group, nested groups expanded, page by page
+   * (`GET /groups/{id}/transitiveMembers/microsoft.graph.user`): a scope that names groups. Needs
+   * GroupMember.Read.All (or a broader group or directory role) in the token.
+   */
+  groupUserMembers(groupId: string, options?: ReadOptions): AsyncIterable<{ id: string }[]>;
   /** An inline image or other hosted content (`.../hostedContents/{id}/$value`). */
   hostedContent(
     chatId: string,

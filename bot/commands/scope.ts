@@ -1,6 +1,7 @@
 import type { ScopedUser, ScopeMode } from '../../backend/backup/scope/backup-scope';
 import { ScopeError } from '../../backend/backup/scope/scope-error';
-import type { BackupScopeView } from '../../backend/backup/scope/scope-service';
+import { groupEntry, groupReference } from '../../backend/backup/scope/scope-group-entries';
+import type { BackupScopeView, ScopedGroupView } from '../../backend/backup/scope/scope-service';
 import { SCOPE_MODE_LABEL, SCOPE_RULE_SENTENCE } from '../../backend/backup/scope/scope-texts';
 import { text, type CommandContext, type Reply } from './command-context';
 
@@ -18,7 +19,9 @@ export async function scope(ctx: CommandContext, result?: string): Promise<Reply
   if (result) lines.push(result);
   lines.push(`**Backup scope:** ${SCOPE_MODE_LABEL[current.mode]}. ${summary.sentence}.`);
   if (current.mode !== 'all') {
-    lines.push(`${current.mode === 'only' ? 'Backed up' : 'Left out'}: ${listed(current.users)}`);
+    const verb = current.mode === 'only' ? 'Backed up' : 'Left out';
+    if (current.users.length > 0) lines.push(`${verb}: ${listed(current.users)}`);
+    if (current.groups.length > 0) lines.push(`${verb}, the members of: ${listedGroups(current.groups)}`);
   }
   lines.push(SCOPE_RULE_SENTENCE, HOW_TO_CHANGE);
   return text(lines.join('\n\n'));
@@ -27,13 +30,15 @@ export async function scope(ctx: CommandContext, result?: string): Promise<Reply
 const HOW_TO_CHANGE =
   'To change it: scope add <upn> or scope remove <upn> for one person; scope only <upn>, <upn>… to ' +
   'back up only those people; scope except <upn>, <upn>… to back up everyone but them; scope all to ' +
-  'back up everyone.';
+  'back up everyone. An Entra group counts as its members, nested groups included, as they are at ' +
+  'each backup: group:<name or object id> in place of a UPN (quote a name with spaces: ' +
+  'group:"Sales Team"). Naming groups needs the app permission GroupMember.Read.All, with admin consent.';
 
 /** `scope add <upn>`: brings one person into the scope without changing the mode. */
 export async function scopeAdd(ctx: CommandContext, user: string): Promise<Reply> {
-  if (user === '') return text('Say whom to add: scope add <upn or object id>.');
+  if (user === '') return text('Say whom to add: scope add <upn, object id or group:<name>>.');
   const current = await ctx.services.scope.get(ctx.tenant.tenantId);
-  const onList = current.users.some((u) => names(u, user));
+  const onList = isListed(current, user);
   switch (current.mode) {
     case 'all':
       return text(
@@ -42,10 +47,10 @@ export async function scopeAdd(ctx: CommandContext, user: string): Promise<Reply
       );
     case 'only':
       if (onList) return scope(ctx, `${user} is already in the backup scope.`);
-      return save(ctx, current, 'only', [...ids(current.users), user]);
+      return save(ctx, current, 'only', [...entriesOf(current), user]);
     case 'allExcept':
       if (!onList) return scope(ctx, `${user} is already in the backup scope (not on the list left out).`);
-      return save(ctx, current, 'allExcept', ids(current.users.filter((u) => !names(u, user))));
+      return save(ctx, current, 'allExcept', entriesOf(current, user));
     default:
       return unknownMode(current.mode);
   }
@@ -53,9 +58,9 @@ export async function scopeAdd(ctx: CommandContext, user: string): Promise<Reply
 
 /** `scope remove <upn>`: takes one person out of the scope without changing the mode. */
 export async function scopeRemove(ctx: CommandContext, user: string): Promise<Reply> {
-  if (user === '') return text('Say whom to remove: scope remove <upn or object id>.');
+  if (user === '') return text('Say whom to remove: scope remove <upn, object id or group:<name>>.');
   const current = await ctx.services.scope.get(ctx.tenant.tenantId);
-  const onList = current.users.some((u) => names(u, user));
+  const onList = isListed(current, user);
   switch (current.mode) {
     case 'all':
       return text(
@@ -64,10 +69,10 @@ export async function scopeRemove(ctx: CommandContext, user: string): Promise<Re
       );
     case 'only':
       if (!onList) return scope(ctx, `${user} is not on the list backed up, so nothing changed.`);
-      return save(ctx, current, 'only', ids(current.users.filter((u) => !names(u, user))));
+      return save(ctx, current, 'only', entriesOf(current, user));
     case 'allExcept':
       if (onList) return scope(ctx, `${user} is already left out of the backup.`);
-      return save(ctx, current, 'allExcept', [...ids(current.users), user]);
+      return save(ctx, current, 'allExcept', [...entriesOf(current), user]);
     default:
       return unknownMode(current.mode);
   }
@@ -107,14 +112,38 @@ function names(user: ScopedUser, entry: string): boolean {
   return user.id.toLowerCase() === key || user.userPrincipalName.toLowerCase() === key;
 }
 
-function ids(users: readonly ScopedUser[]): string[] {
-  return users.map((u) => u.id);
+/** A `group:` entry names this group by its object id or its display name (any case). */
+function namesGroup(group: ScopedGroupView, entry: string): boolean {
+  const key = groupReference(entry)?.toLowerCase();
+  return key === group.id.toLowerCase() || key === group.displayName.toLowerCase();
+}
+
+function isListed(current: BackupScopeView, entry: string): boolean {
+  return groupReference(entry) === undefined
+    ? current.users.some((u) => names(u, entry))
+    : current.groups.some((g) => namesGroup(g, entry));
+}
+
+/** The saved list as entries to save again (groups by object id), without what `except` names. */
+function entriesOf(current: BackupScopeView, except?: string): string[] {
+  const isGroup = except !== undefined && groupReference(except) !== undefined;
+  return [
+    ...current.users.filter((u) => except === undefined || isGroup || !names(u, except)).map((u) => u.id),
+    ...current.groups
+      .filter((g) => except === undefined || !isGroup || !namesGroup(g, except))
+      .map((g) => groupEntry(g.id)),
+  ];
 }
 
 function listed(users: readonly ScopedUser[]): string {
   const shown = users.slice(0, SHOWN_USERS).map((u) => `${u.displayName} (${u.userPrincipalName})`);
   const more = users.length - shown.length;
   return more > 0 ? `${shown.join(', ')} and ${more} more.` : `${shown.join(', ')}.`;
+}
+
+function listedGroups(groups: readonly ScopedGroupView[]): string {
+  const shown = groups.map((g) => `${g.displayName} (${g.members} ${g.members === 1 ? 'person' : 'people'})`);
+  return `${shown.join(', ')}.`;
 }
 
 function unknownMode(mode: never): never {

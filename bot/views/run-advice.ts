@@ -21,6 +21,7 @@ const KNOWN_KINDS: readonly RunErrorKind[] = [
   'graph_bad_request',
   'storage_failed',
   'strategy_unsupported',
+  'scope_group_unreadable',
   'run_failed',
 ];
 
@@ -90,6 +91,12 @@ function adviceFor(kind: RunErrorKind): Advice {
       return {
         why: 'The configured way of reading messages needs a Microsoft Graph feature this installation does not offer.',
         todo: 'Tell whoever runs ChatVault to choose another harvest strategy.',
+        reconnect: false,
+      };
+    case 'scope_group_unreadable':
+      return {
+        why: 'An Entra group the backup scope names could not be read (deleted, or the app lost the permission to read its members).',
+        todo: 'Check the group still exists and the app still has GroupMember.Read.All with admin consent (setup guide steps 8-12), or change the scope.',
         reconnect: false,
       };
     case 'run_failed':

@@ -39,6 +39,8 @@ function scopeView(view: BackupScopeView, summary: string) {
       userPrincipalName: u.userPrincipalName,
       displayName: u.displayName,
     })),
+    // The tab writes the groups back (as `group:<id>`) on its next save: without them it would drop them.
+    groups: view.groups.map((g) => ({ id: g.id, displayName: g.displayName, members: g.members })),
     version: view.version,
     ...(view.updatedAt ? { updatedAt: view.updatedAt } : {}),
     summary,

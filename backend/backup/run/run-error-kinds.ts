@@ -24,6 +24,11 @@ export type RunErrorKind =
   | 'storage_failed'
   /** The strategy needs a Graph read this installation does not offer. */
   | 'strategy_unsupported'
+  /**
+   * An Entra group the scope names could not be read: under `only` its last known members stay in
+   * scope (the run is partial); under `allExcept` the run stops before reading anyone.
+   */
+  | 'scope_group_unreadable'
   /** The run could not start or go on (no connection saved, users not listed). */
   | 'run_failed';
 

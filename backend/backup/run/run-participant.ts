@@ -14,6 +14,7 @@ import type { HarvestStrategyName } from '../messages/harvest-strategy';
 import { advanceWatermark } from '../messages/harvest-items';
 import { MessageSink } from '../messages/message-sink';
 import { planInput } from '../messages/plan-input';
+import { refreshScopeGroups, ScopeGroupsUnreadableError } from '../scope/group-refresh';
 import { readWholeBy, runScope } from '../scope/run-scope';
 import {
   ACTIVE_RUN_CHECKPOINT,
@@ -246,6 +247,8 @@ async function runPhases(deps: ParticipantDeps, ctx: RunContext): Promise<void> 
   for (;;) {
     switch (ctx.run.phase) {
       case 'users': {
+        // The groups the scope names, read now: membership changes count from this run on.
+        await refreshScopeGroups(ctx);
         const users = await discoverUsers(ctx.tenantId, ctx.graph, ctx.store, ctx.signal);
         // Every directory user is recorded; only those in the tenant's backup scope are read.
         const scope = await runScope(ctx);
@@ -306,7 +309,12 @@ async function finish(
   const errors = [];
   if (how.fatal !== undefined) {
     const message = how.fatal instanceof Error ? how.fatal.message : String(how.fatal);
-    const kind = how.fatal instanceof GraphReadError ? `graph_${how.fatal.reason}` : 'run_failed';
+    const kind =
+      how.fatal instanceof GraphReadError
+        ? `graph_${how.fatal.reason}`
+        : how.fatal instanceof ScopeGroupsUnreadableError
+          ? how.fatal.kind
+          : 'run_failed';
     errors.push({ kind, message, at: nowIso(ctx) });
     deps.logger.error({ tenantId, runId, kind }, 'backup run failed');
   }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { MAX_GROUP_MEMBERS } from './scope-group-entries';
 import { MAX_SCOPE_USERS } from './scope-input';
+import type { GroupMembersSnapshot } from './scope-store';
 import {
+  applyMembershipChange,
   applyScopeChange,
   DEFAULT_SCOPE,
   MAX_SCOPE_RECORD_BYTES,
@@ -10,6 +13,7 @@ import {
   sameScope,
   UserScope,
   type BackupScopeRecord,
+  type GroupMembers,
   type ScopedUser,
   type ScopeMode,
 } from './backup-scope';
@@ -144,5 +148,102 @@ describe('backup scope record', () => {
     assert.equal(Object.keys(pruned).filter((id) => id.startsWith('early')).length, 1);
     // A time later than the fallback is never dropped.
     assert.equal(Object.keys(pruned).filter((id) => id.startsWith('late-')).length, MAX_SINCE_ENTRIES - 1);
+  });
+});
+
+describe('backup scope record with Entra groups', () => {
+  const SALES = { id: 'g-sales', displayName: 'Sales' };
+  const T1 = '2025-03-01T00:00:00.000Z';
+  const T2 = '2025-03-02T00:00:00.000Z';
+  const T3 = '2025-03-03T00:00:00.000Z';
+  const members = (ids: string[]): GroupMembers => new Map([[SALES.id, ids]]);
+
+  it('names the people listed and the members of its groups, and nobody for a group never read', () => {
+    const { record } = applyScopeChange(
+      DEFAULT_SCOPE,
+      { mode: 'only', users: [person('ann')], groups: [SALES] },
+      T1,
+      ADMIN,
+      { after: members(['bob', 'cy']) },
+    );
+    const scope = new UserScope(record, members(['bob', 'cy']));
+    assert.deepEqual(
+      ['ann', 'bob', 'cy', 'dee'].map((id) => scope.covers(id)),
+      [true, true, true, false],
+    );
+    assert.deepEqual([...scope.namedIds].sort(), ['ann', 'bob', 'cy']);
+    assert.equal(new UserScope(record).covers('bob'), false, 'without its members a group names nobody');
+    const except = new UserScope({ ...record, mode: 'allExcept' }, members(['bob']));
+    assert.deepEqual(
+      ['ann', 'bob', 'dee'].map((id) => except.covers(id)),
+      [false, false, true],
+    );
+  });
+
+  it('moves the "since" of group members who cross the edge when the scope is saved', () => {
+    const only = applyScopeChange(DEFAULT_SCOPE, { mode: 'only', users: [person('ann')] }, T1, ADMIN).record;
+    const { record, change } = applyScopeChange(
+      only,
+      { mode: 'only', users: [person('ann')], groups: [SALES] },
+      T2,
+      ADMIN,
+      { before: new Map(), after: members(['ann', 'bob']) },
+    );
+    assert.deepEqual(change.entered, ['bob'], 'Ann was in already');
+    const scope = new UserScope(record, members(['ann', 'bob']));
+    assert.equal(scope.sinceOf('bob'), T2);
+    assert.equal(scope.sinceOf('ann'), null);
+    assert.deepEqual(record.groups, [SALES]);
+    assert.equal(sameScope(record, { mode: 'only', users: [person('ann')], groups: [SALES] }), true);
+    assert.equal(sameScope(record, { mode: 'only', users: [person('ann')] }), false, 'a group less');
+  });
+
+  it('keeps the largest group’s members in one stored item', () => {
+    const snapshot: GroupMembersSnapshot = {
+      groupId: randomUUID(),
+      members: Array.from({ length: MAX_GROUP_MEMBERS }, () => randomUUID()),
+      readAt: T1,
+    };
+    assert.ok(Buffer.byteLength(JSON.stringify(snapshot)) < MAX_SCOPE_RECORD_BYTES);
+  });
+
+  it('moves the "since" of people who join or leave a group between saves, and nothing else', () => {
+    const saved = applyScopeChange(DEFAULT_SCOPE, { mode: 'only', users: [], groups: [SALES] }, T1, ADMIN, {
+      after: members(['bob', 'cy']),
+    }).record;
+    const same = applyMembershipChange(saved, members(['bob', 'cy']), members(['cy', 'bob']), T2);
+    assert.deepEqual([same.entered, same.left], [[], []]);
+    assert.deepEqual(same.record.since, saved.since);
+
+    const changed = applyMembershipChange(saved, members(['bob', 'cy']), members(['cy', 'dee']), T2);
+    assert.deepEqual([changed.entered, changed.left], [['dee'], ['bob']]);
+    assert.equal(changed.record.version, saved.version, 'not a change of the scope itself');
+    const now = new UserScope(changed.record, members(['cy', 'dee']));
+    assert.equal(now.sinceOf('dee'), T2);
+    assert.equal(now.sinceOf('bob'), T2);
+    assert.equal(now.sinceOf('cy'), new UserScope(saved, members(['bob', 'cy'])).sinceOf('cy'));
+
+    // Bob comes back: another time, so a watermark from his first stretch is not trusted.
+    const back = applyMembershipChange(
+      changed.record,
+      members(['cy', 'dee']),
+      members(['bob', 'cy', 'dee']),
+      T3,
+    );
+    assert.deepEqual(back.entered, ['bob']);
+    assert.equal(new UserScope(back.record, members(['bob', 'cy', 'dee'])).sinceOf('bob'), T3);
+
+    // Under allExcept, joining the group is leaving the scope.
+    const except = applyScopeChange(
+      DEFAULT_SCOPE,
+      { mode: 'allExcept', users: [], groups: [SALES] },
+      T1,
+      ADMIN,
+      {
+        after: members(['bob']),
+      },
+    ).record;
+    const joined = applyMembershipChange(except, members(['bob']), members(['bob', 'cy']), T2);
+    assert.deepEqual([joined.entered, joined.left], [[], ['cy']]);
   });
 });

@@ -16,11 +16,30 @@ export interface ScopedUser {
   displayName: string;
 }
 
+/** An Entra group named in the list, as the directory named it when the scope was saved. */
+export interface ScopedGroup {
+  id: string;
+  displayName: string;
+  /** How many user members it had when last read (at the save, then at each run that saw a change). */
+  members?: number;
+}
+
+/**
+ * The user members of each group a scope names, nesting expanded, as last read (by group id). Kept
+ * beside the record (`scope-store.ts`): read at every run, so membership changes are picked up.
+ */
+export type GroupMembers = ReadonlyMap<string, readonly string[]>;
+
 /** The per-tenant record, kept with the tenant's checkpoints (`backup:scope`). */
 export interface BackupScopeRecord {
   mode: ScopeMode;
   /** The people `only` backs up or `allExcept` leaves out; empty for `all`. */
   users: ScopedUser[];
+  /**
+   * Groups whose user members (nested groups included) count as listed too; empty (or absent, in
+   * records saved before groups could be named) for `all`.
+   */
+  groups?: ScopedGroup[];
   /** Bumped by every saved change; 0 while the tenant never changed its scope. */
   version: number;
   updatedAt?: string;
@@ -42,6 +61,7 @@ export interface BackupScopeRecord {
 export const DEFAULT_SCOPE: BackupScopeRecord = {
   mode: 'all',
   users: [],
+  groups: [],
   version: 0,
   othersSince: null,
   since: {},
@@ -75,12 +95,27 @@ export function othersInScope(mode: ScopeMode): boolean {
   }
 }
 
-/** A scope record to ask questions of: who is in scope, and since when. */
+/**
+ * A scope record to ask questions of: who is in scope, and since when. The people the list names
+ * are its users and the members of its groups, as given in `members` (a group without members
+ * there names nobody).
+ */
 export class UserScope {
   private readonly named: Set<string>;
 
-  constructor(readonly record: BackupScopeRecord) {
+  constructor(
+    readonly record: BackupScopeRecord,
+    readonly members: GroupMembers = new Map(),
+  ) {
     this.named = new Set(record.users.map((user) => user.id));
+    for (const group of record.groups ?? []) {
+      for (const userId of members.get(group.id) ?? []) this.named.add(userId);
+    }
+  }
+
+  /** Everyone the list names: its users and its groups' members. */
+  get namedIds(): ReadonlySet<string> {
+    return this.named;
   }
 
   get mode(): ScopeMode {
@@ -103,7 +138,7 @@ export class UserScope {
     }
   }
 
-  /** Whether the list names this user. */
+  /** Whether the list names this user (directly, or as a member of a group it names). */
   names(userId: string): boolean {
     return this.named.has(userId);
   }
@@ -132,24 +167,32 @@ export interface ScopeChange {
  */
 export function applyScopeChange(
   previous: BackupScopeRecord,
-  next: { mode: ScopeMode; users: ScopedUser[] },
+  next: { mode: ScopeMode; users: ScopedUser[]; groups?: ScopedGroup[] },
   at: string,
   actor: Actor,
+  members: { before?: GroupMembers; after?: GroupMembers } = {},
 ): { record: BackupScopeRecord; change: ScopeChange } {
-  const before = new UserScope(previous);
+  const before = new UserScope(previous, members.before);
   const draft: BackupScopeRecord = {
     mode: next.mode,
     users:
       next.mode === 'all'
         ? []
         : next.users.map((user) => ({ ...user, displayName: user.displayName.slice(0, MAX_STORED_NAME) })),
+    groups:
+      next.mode === 'all'
+        ? []
+        : (next.groups ?? []).map((group) => ({
+            ...group,
+            displayName: group.displayName.slice(0, MAX_STORED_NAME),
+          })),
     version: previous.version + 1,
     updatedAt: at,
     updatedBy: actor,
     othersSince: othersInScope(previous.mode) === othersInScope(next.mode) ? previous.othersSince : at,
     since: {},
   };
-  const after = new UserScope(draft);
+  const after = new UserScope(draft, members.after);
   const change: ScopeChange = {
     from: previous.mode,
     to: next.mode,
@@ -163,11 +206,7 @@ export function applyScopeChange(
           : 'left',
   };
   // Everyone else crossed (or not) with the unnamed users, whose time is `othersSince`.
-  const concerned = new Set([
-    ...Object.keys(previous.since),
-    ...previous.users.map((user) => user.id),
-    ...draft.users.map((user) => user.id),
-  ]);
+  const concerned = new Set([...Object.keys(previous.since), ...before.namedIds, ...after.namedIds]);
   for (const userId of concerned) {
     const was = before.covers(userId);
     const is = after.covers(userId);
@@ -175,8 +214,41 @@ export function applyScopeChange(
     const since = was === is ? before.sinceOf(userId) : at;
     if (since !== draft.othersSince) draft.since[userId] = since;
   }
-  draft.since = pruneSince(draft);
+  draft.since = pruneSince(draft, members.after);
   return { record: draft, change };
+}
+
+/**
+ * The record after the members of its groups changed in Entra (read by a run at `at`): the scope
+ * itself is the same (same version), but people who joined or left a group crossed its edge, and
+ * their "since" moves as a saved change would move it. Pure, like `applyScopeChange`.
+ */
+export function applyMembershipChange(
+  record: BackupScopeRecord,
+  before: GroupMembers,
+  after: GroupMembers,
+  at: string,
+): { record: BackupScopeRecord; entered: string[]; left: string[] } {
+  const was = new UserScope(record, before);
+  const is = new UserScope(record, after);
+  const next: BackupScopeRecord = {
+    ...record,
+    groups: (record.groups ?? []).map((group) => {
+      const members = after.get(group.id);
+      return members ? { ...group, members: members.length } : group;
+    }),
+    since: { ...record.since },
+  };
+  const entered: string[] = [];
+  const left: string[] = [];
+  for (const userId of new Set([...was.namedIds, ...is.namedIds])) {
+    if (was.covers(userId) === is.covers(userId)) continue;
+    (is.covers(userId) ? entered : left).push(userId);
+    if (at === record.othersSince) delete next.since[userId];
+    else next.since[userId] = at;
+  }
+  next.since = pruneSince(next, after);
+  return { record: next, entered, left };
 }
 
 /**
@@ -186,10 +258,13 @@ export function applyScopeChange(
  * A time later than the fallback is never dropped: it is what keeps a stale watermark from being
  * trusted.
  */
-export function pruneSince(record: BackupScopeRecord): Record<string, string | null> {
+export function pruneSince(
+  record: BackupScopeRecord,
+  members: GroupMembers = new Map(),
+): Record<string, string | null> {
   const entries = Object.entries(record.since);
   if (entries.length <= MAX_SINCE_ENTRIES) return record.since;
-  const scope = new UserScope(record);
+  const scope = new UserScope(record, members);
   const fallback = record.othersSince;
   const rank = ([userId, since]: [string, string | null]): number => {
     if (!scope.covers(userId)) return 0;
@@ -209,13 +284,16 @@ export function pruneSince(record: BackupScopeRecord): Record<string, string | n
   return Object.fromEntries(entries.filter(([userId]) => !dropped.has(userId)));
 }
 
-/** Whether `next` names the same mode and people as the record (saving it would change nothing). */
+/** Whether `next` names the same mode, people and groups as the record (saving it would change nothing). */
 export function sameScope(
   record: BackupScopeRecord,
-  next: { mode: ScopeMode; users: ScopedUser[] },
+  next: { mode: ScopeMode; users: ScopedUser[]; groups?: ScopedGroup[] },
 ): boolean {
   if (record.mode !== next.mode) return false;
   if (next.mode === 'all') return true;
-  const ids = new Set(record.users.map((user) => user.id));
-  return ids.size === next.users.length && next.users.every((user) => ids.has(user.id));
+  const sameIds = (a: readonly { id: string }[], b: readonly { id: string }[]) => {
+    const ids = new Set(a.map((item) => item.id));
+    return ids.size === b.length && b.every((item) => ids.has(item.id));
+  };
+  return sameIds(record.users, next.users) && sameIds(record.groups ?? [], next.groups ?? []);
 }

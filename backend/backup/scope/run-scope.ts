@@ -1,19 +1,20 @@
 import { userWatermarkKey, type Watermark } from '../run/active-run';
 import type { RunContext } from '../run/run-context';
-import { UserScope } from './backup-scope';
-import { readScope } from './scope-store';
+import type { UserScope } from './backup-scope';
+import { loadUserScope } from './scope-store';
 
 const scopes = new WeakMap<object, Promise<UserScope>>();
 
 /**
  * The scope as this process's part in a run first read it: one read per part, whatever number of
  * items it runs. A change saved meanwhile applies from the next run (or the next process joining):
- * see docs/backup-scope.md, "While a run is under way".
+ * see docs/backup-scope.md, "While a run is under way". Its groups' members are those the users
+ * phase stored (`group-refresh.ts`), so every process of a run sees the same people.
  */
 export function runScope(ctx: Pick<RunContext, 'tenantId' | 'store'>): Promise<UserScope> {
   let scope = scopes.get(ctx);
   if (!scope) {
-    scope = readScope(ctx.store, ctx.tenantId).then((record) => new UserScope(record));
+    scope = loadUserScope(ctx.store, ctx.tenantId, { strict: true });
     scope.catch(() => scopes.delete(ctx));
     scopes.set(ctx, scope);
   }

@@ -16,6 +16,19 @@ export type ScopeErrorReason =
   | 'duplicate_users'
   /** Entries the tenant's directory does not know (another tenant's users included). */
   | 'unknown_users'
+  /** `group:` entries naming no group of this tenant (another tenant's groups included). */
+  | 'unknown_groups'
+  /** `group:` entries naming a display name several groups share: the object id tells them apart. */
+  | 'ambiguous_groups'
+  /** More `group:` entries than `MAX_SCOPE_GROUPS`. */
+  | 'too_many_groups'
+  /** A group with more user members than a scope keeps (`MAX_GROUP_MEMBERS`). */
+  | 'group_too_large'
+  /**
+   * `group:` entries while the app's token (read now, as the connection test reads it) has no
+   * permission that reads group members, or no app is connected to read them with.
+   */
+  | 'group_permission_missing'
   /** `expectedVersion` is not a whole number. */
   | 'invalid_version'
   /** The scope changed since the version the caller showed (`expectedVersion`). */
@@ -52,6 +65,11 @@ export function scopeErrorStatus(reason: ScopeErrorReason): 400 | 409 | 503 {
     case 'invalid_entry':
     case 'duplicate_users':
     case 'unknown_users':
+    case 'unknown_groups':
+    case 'ambiguous_groups':
+    case 'too_many_groups':
+    case 'group_too_large':
+    case 'group_permission_missing':
     case 'invalid_version':
       return 400;
     case 'conflict':

@@ -2,9 +2,13 @@ import { isDirectoryError } from '../../directory/directory-error';
 import type { DirectoryPerson, UserDirectory } from '../../directory/user-directory';
 import { SCOPE_MODES, type ScopedUser, type ScopeMode } from './backup-scope';
 import { ScopeError } from './scope-error';
+import { groupReference, MAX_SCOPE_GROUPS } from './scope-group-entries';
 import { listEntries } from './scope-texts';
 
-/** What the tab and the bot send: the mode and, for `only` and `allExcept`, UPNs or object ids. */
+/**
+ * What the tab and the bot send: the mode and, for `only` and `allExcept`, UPNs or object ids, and
+ * Entra groups as `group:<object id or display name>` entries of the same list.
+ */
 export interface ScopeInput {
   mode: ScopeMode;
   users?: readonly string[];
@@ -26,9 +30,12 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 /** Directory lookups under way at once while a list is resolved. */
 const LOOKUP_CONCURRENCY = 8;
 
-/** Splits a pasted list (one per line, or separated by commas, semicolons or spaces) into entries. */
+/**
+ * Splits a pasted list (one per line, or separated by commas, semicolons or spaces) into entries.
+ * A group's display name with spaces is quoted: `group:"Sales Team"` stays one entry.
+ */
 export function splitUserList(text: string): string[] {
-  return text.split(/[\s,;]+/).filter((entry) => entry !== '');
+  return text.match(/group:"[^"]*"|[^\s,;]+/gi) ?? [];
 }
 
 /**
@@ -73,14 +80,25 @@ export function checkScopeInput(input: unknown): { mode: ScopeMode; entries: str
     );
   }
   const malformed = entries.filter(
-    (entry) => entry.length > MAX_ENTRY_LENGTH || CONTROL_CHARACTERS.test(entry),
+    (entry) =>
+      entry.length > MAX_ENTRY_LENGTH || CONTROL_CHARACTERS.test(entry) || groupReference(entry) === '',
   );
   if (malformed.length > 0) {
     throw new ScopeError(
       'invalid_entry',
-      `Not a UPN or an object id: ${listEntries(malformed.map((e) => (e.length > 40 ? `${e.slice(0, 40)}…` : e)))}.`,
+      `Not a UPN, an object id or a group: ${listEntries(malformed.map((e) => (e.length > 40 ? `${e.slice(0, 40)}…` : e)))}.`,
       'users',
       malformed,
+    );
+  }
+  const groups = entries.filter((entry) => groupReference(entry) !== undefined);
+  if (groups.length > MAX_SCOPE_GROUPS) {
+    throw new ScopeError(
+      'too_many_groups',
+      `A scope names at most ${MAX_SCOPE_GROUPS} groups; this list has ${groups.length}. Name a group ` +
+        'that holds the others (nested groups count), or list people.',
+      'users',
+      groups,
     );
   }
   const seen = new Set<string>();

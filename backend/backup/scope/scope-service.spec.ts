@@ -105,7 +105,7 @@ describe('ScopeService', () => {
 
   it('backs everyone up until a scope is saved', async () => {
     const scope = await service.get(TENANT);
-    assert.deepEqual(scope, { tenantId: TENANT, mode: 'all', users: [], version: 0 });
+    assert.deepEqual(scope, { tenantId: TENANT, mode: 'all', users: [], groups: [], version: 0 });
   });
 
   it('saves a list resolved by UPN or id, audits it and says what it means', async () => {

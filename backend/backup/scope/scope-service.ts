@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../connection/clock';
 import type { UserDirectory } from '../../directory/user-directory';
 import type { DirectoryUser, Lease, Page, PageOptions, UserState } from '../../store/backup-records';
@@ -11,27 +9,56 @@ import {
   applyScopeChange,
   MAX_SCOPE_RECORD_BYTES,
   sameScope,
-  UserScope,
   type BackupScopeRecord,
   type ScopeChange,
+  type ScopedGroup,
   type ScopedUser,
   type ScopeMode,
+  type UserScope,
 } from './backup-scope';
 import { ScopeError } from './scope-error';
+import { groupReference } from './scope-group-entries';
+import type { ScopeGroupSource } from './scope-group-source';
+import { resolveScopeGroups } from './scope-groups';
 import { checkScopeInput, resolveScopeUsers, type ScopeInput } from './scope-input';
-import { readScope, SCOPE_LEASE, writeScope } from './scope-store';
+import {
+  deleteGroupMembers,
+  loadUserScope,
+  readGroupMembers,
+  readScope,
+  takeScopeLease,
+  writeGroupMembers,
+  writeScope,
+} from './scope-store';
 import { scopeChangeSentence, scopeSummarySentence } from './scope-texts';
 
 export interface ScopeServiceDeps {
   store: Pick<
     BackupStore,
-    'getCheckpoint' | 'putCheckpoint' | 'acquireLease' | 'releaseLease' | 'listUsers' | 'getUser'
+    | 'getCheckpoint'
+    | 'putCheckpoint'
+    | 'deleteCheckpoint'
+    | 'acquireLease'
+    | 'releaseLease'
+    | 'listUsers'
+    | 'getUser'
   >;
   /** Resolves each listed UPN or id against the tenant's directory when a scope is saved. */
   directory: Pick<UserDirectory, 'find'>;
   /** Where `scope_changed` is recorded (the ConnectionStore's audit trail). */
   audit: Pick<ConnectionStore, 'appendAudit'>;
   clock: Pick<Clock, 'now'>;
+  /**
+   * Entra groups named in a list (`group:<object id or display name>`), read through the tenant's
+   * app with a token issued at the save. Without it, lists naming groups are refused.
+   */
+  groups?: ScopeGroupSource;
+}
+
+/** A named group as the tab and the bot show it. */
+export interface ScopedGroupView extends ScopedGroup {
+  /** Its user members (nested groups expanded) when last read: at the save, then at each run. */
+  members: number;
 }
 
 /** The tenant's scope as the tab and the bot show it. */
@@ -40,6 +67,8 @@ export interface BackupScopeView {
   mode: ScopeMode;
   /** The people `only` backs up or `allExcept` leaves out, as resolved when saved. */
   users: ScopedUser[];
+  /** The groups whose members `only` backs up or `allExcept` leaves out besides `users`. */
+  groups: ScopedGroupView[];
   /** Pass it back as `expectedVersion` so a save made meanwhile by someone else is not overwritten. */
   version: number;
   updatedAt?: string;
@@ -58,7 +87,7 @@ export interface ScopeSaveResult {
 /** The status card's numbers. */
 export interface ScopeSummary {
   mode: ScopeMode;
-  /** People the list names. */
+  /** People the list names: its users and its groups' members as last read. */
   listed: number;
   /** Users of the directory as the last backup found it (deleted ones left out). */
   total: number;
@@ -91,7 +120,6 @@ export interface SetScopeOptions {
 
 const SAVE_LEASE_TTL_MS = 15_000;
 const SAVE_WAIT_MS = 5_000;
-const SAVE_POLL_MS = 100;
 
 /**
  * Whose chats a tenant's backup reads (issue: backup scope). The bot and the tab are thin adapters
@@ -109,7 +137,8 @@ export class ScopeService {
   /**
    * Saves the tenant's scope. Rejects with a `ScopeError` (nothing changed) for a bad mode, a list
    * too long, repeated, or naming anyone the tenant's directory does not know; the field it is about
-   * is in `field`, the entries concerned in `entries`.
+   * is in `field`, the entries concerned in `entries`. `group:` entries are resolved and their
+   * members read now, through the tenant's app (see `resolveScopeGroups`).
    */
   async set(
     tenantId: string,
@@ -128,12 +157,21 @@ export class ScopeService {
     // Refused early too (no lookups for a stale form); checked again under the lease.
     this.checkVersion(await readScope(this.deps.store, tenantId), options);
     // Lookups first, outside the lease: a long list may take a while to resolve.
-    const users = await resolveScopeUsers(tenantId, entries, this.deps.directory);
+    const groupEntries = entries.filter((entry) => groupReference(entry) !== undefined);
+    const users = await resolveScopeUsers(
+      tenantId,
+      entries.filter((entry) => groupReference(entry) === undefined),
+      this.deps.directory,
+    );
+    const resolved = await resolveScopeGroups(tenantId, groupEntries, this.deps.groups);
+    const groups = resolved.map((r) => ({ ...r.group, members: r.members.length }));
+    const members = new Map(resolved.map((r) => [r.group.id, r.members]));
     const lease = await this.takeSaveLease(tenantId);
     try {
       const previous = await readScope(this.deps.store, tenantId);
       this.checkVersion(previous, options);
-      if (sameScope(previous, { mode, users })) {
+      const before = await readGroupMembers(this.deps.store, tenantId, previous.groups ?? []);
+      if (sameScope(previous, { mode, users, groups })) {
         return {
           scope: view(tenantId, previous),
           changed: false,
@@ -141,7 +179,10 @@ export class ScopeService {
         };
       }
       const at = this.deps.clock.now().toISOString();
-      const { record, change } = applyScopeChange(previous, { mode, users }, at, actor);
+      const { record, change } = applyScopeChange(previous, { mode, users, groups }, at, actor, {
+        before,
+        after: members,
+      });
       if (Buffer.byteLength(JSON.stringify(record)) > MAX_SCOPE_RECORD_BYTES) {
         // Only lists near the limit with very long names get here; a shorter list always fits.
         throw new ScopeError(
@@ -151,7 +192,15 @@ export class ScopeService {
           'users',
         );
       }
+      // Members first: a process that reads the record finds the members of every group it names.
+      for (const [groupId, ids] of members) {
+        await writeGroupMembers(this.deps.store, tenantId, { groupId, members: ids, readAt: at });
+      }
       await writeScope(this.deps.store, tenantId, record);
+      const named = new Set((record.groups ?? []).map((g) => g.id));
+      for (const group of previous.groups ?? []) {
+        if (!named.has(group.id)) await deleteGroupMembers(this.deps.store, tenantId, group.id);
+      }
       await this.deps.audit.appendAudit({
         tenantId,
         at,
@@ -162,13 +211,22 @@ export class ScopeService {
           from: change.from,
           to: change.to,
           listed: record.users.length,
+          // Only when groups are or were named: the entries of people-only scopes stay as they were.
+          ...(named.size > 0 || (previous.groups ?? []).length > 0
+            ? { groups: named.size, groupIds: [...named].join(',') }
+            : {}),
           entered: change.entered.length,
           left: change.left.length,
           others: change.others,
           version: record.version,
         },
       });
-      return { scope: view(tenantId, record), changed: true, change, message: scopeChangeSentence(change) };
+      return {
+        scope: view(tenantId, record),
+        changed: true,
+        change,
+        message: scopeChangeSentence(change),
+      };
     } finally {
       await this.deps.store.releaseLease(lease).catch(() => false);
     }
@@ -176,7 +234,7 @@ export class ScopeService {
 
   /** "Backing up 412 of 430 users", with its numbers. */
   async summary(tenantId: string): Promise<ScopeSummary> {
-    const scope = new UserScope(await readScope(this.deps.store, tenantId));
+    const scope = await loadUserScope(this.deps.store, tenantId);
     let total = 0;
     let inScope = 0;
     let notBackedUp = 0;
@@ -187,13 +245,13 @@ export class ScopeService {
       inScope++;
       if (!isBackedUp(user.state)) notBackedUp++;
     }
-    const counts = { mode: scope.mode, listed: scope.record.users.length, total, inScope, notBackedUp };
+    const counts = { mode: scope.mode, listed: scope.namedIds.size, total, inScope, notBackedUp };
     return { ...counts, sentence: scopeSummarySentence(counts) };
   }
 
   /** The directory users the backup found, by user id, each with their place in the scope. */
   async users(tenantId: string, options: PageOptions = {}): Promise<Page<UserScopeStatus>> {
-    const scope = new UserScope(await readScope(this.deps.store, tenantId));
+    const scope = await loadUserScope(this.deps.store, tenantId);
     const page = await this.deps.store.listUsers(tenantId, options);
     return { ...page, items: page.items.map((user) => userStatus(scope, user)) };
   }
@@ -202,7 +260,7 @@ export class ScopeService {
   async user(tenantId: string, userId: string): Promise<UserScopeStatus | undefined> {
     const found = await this.deps.store.getUser(tenantId, userId);
     if (!found) return undefined;
-    return userStatus(new UserScope(await readScope(this.deps.store, tenantId)), found);
+    return userStatus(await loadUserScope(this.deps.store, tenantId), found);
   }
 
   private async *allUsers(tenantId: string): AsyncGenerator<DirectoryUser> {
@@ -225,19 +283,17 @@ export class ScopeService {
   }
 
   private async takeSaveLease(tenantId: string): Promise<Lease> {
-    const holder = `scope:${randomUUID()}`;
-    const giveUpAt = Date.now() + SAVE_WAIT_MS;
-    for (;;) {
-      const lease = await this.deps.store.acquireLease(tenantId, SCOPE_LEASE, holder, SAVE_LEASE_TTL_MS);
-      if (lease) return lease;
-      if (Date.now() >= giveUpAt) {
-        throw new ScopeError(
-          'busy',
-          'Another change of the backup scope is being saved. Try again in a moment.',
-        );
-      }
-      await sleep(SAVE_POLL_MS);
+    const lease = await takeScopeLease(this.deps.store, tenantId, {
+      ttlMs: SAVE_LEASE_TTL_MS,
+      waitMs: SAVE_WAIT_MS,
+    });
+    if (!lease) {
+      throw new ScopeError(
+        'busy',
+        'Another change of the backup scope is being saved. Try again in a moment.',
+      );
     }
+    return lease;
   }
 }
 
@@ -246,6 +302,11 @@ function view(tenantId: string, record: BackupScopeRecord): BackupScopeView {
     tenantId,
     mode: record.mode,
     users: record.users,
+    groups: (record.groups ?? []).map((group) => ({
+      id: group.id,
+      displayName: group.displayName,
+      members: group.members ?? 0,
+    })),
     version: record.version,
     ...(record.updatedAt ? { updatedAt: record.updatedAt } : {}),
     ...(record.updatedBy ? { updatedBy: record.updatedBy } : {}),

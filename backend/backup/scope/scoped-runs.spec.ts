@@ -92,6 +92,18 @@ describe('backup runs within a scope (fake Graph, SQLite store)', () => {
       },
       audit: { appendAudit: async (event) => ({ ...event, id: '1' }) },
       clock: systemClock,
+      // Groups of the fake tenant, through a token that may read them.
+      groups: {
+        open: async () => ({
+          kind: 'token',
+          roles: ['GroupMember.Read.All'],
+          reader: {
+            group: async (id) => (graph.groups.has(id) ? { id, displayName: id } : undefined),
+            groupsNamed: async (name) => (graph.groups.has(name) ? [{ id: name, displayName: name }] : []),
+            userMembers: (id) => graph.groupUserMembers(id),
+          },
+        }),
+      },
     });
   });
   afterEach(async () => {
@@ -198,6 +210,34 @@ describe('backup runs within a scope (fake Graph, SQLite store)', () => {
     await backup({ mode: 'incremental' });
     const heads = await store.getMessageHeads(TENANT, 'cy-dee-group', ['before-ann', 'welcome']);
     assert.deepEqual([...heads.keys()].sort(), ['before-ann', 'welcome']);
+  });
+
+  it('follows a group’s members run by run, and reads a member who comes back whole', async () => {
+    graph.groups.set('team', ['ann', 'bob']);
+    await scopeTo('only', ['group:team']);
+    await backup();
+    assert.deepEqual(await storedChats(), ['ann-bob', 'bob-cy', 'everyone']);
+
+    // Bob leaves the group: the next run does not read him.
+    graph.groups.set('team', ['ann']);
+    graph.windows.length = 0;
+    await backup({ mode: 'incremental' });
+    assert.deepEqual(
+      graph.windows.map((w) => w.userId),
+      ['ann'],
+    );
+    // While out, he joins a chat whose history no one in scope could see; then he is back.
+    graph.addUser('fay', { licensed: false });
+    graph.addChat('bob-fay', ['fay', 'bob']);
+    graph.post('bob-fay', { id: 'old-news', from: { user: { id: 'fay' } } }, iso(history - DAY));
+    graph.groups.set('team', ['ann', 'bob']);
+    graph.windows.length = 0;
+    await backup({ mode: 'incremental' });
+    const windows = Object.fromEntries(graph.windows.map((w) => [w.userId, w.window]));
+    assert.deepEqual(windows['bob'], {}, 'read whole: his watermark predates his return to the group');
+    assert.ok(windows['ann']?.after, 'Ann, in the group all along, is read from her watermark');
+    assert.ok((await store.getMessageHeads(TENANT, 'bob-fay', ['old-news'])).has('old-news'));
+    assert.equal((await scopes.get(TENANT)).version, 1, 'membership changes are not saves');
   });
 
   it('picks up a new user under `all` and not under `only`', async () => {

@@ -21,6 +21,8 @@ export class FakeGraphSource implements TenantGraphSource {
   readonly chats = new Map<string, { chat: GraphChat; members: string[]; messages: GraphChatMessage[] }>();
   readonly pins = new Map<string, string[]>();
   readonly hosted = new Map<string, HostedContentBytes>();
+  /** Entra groups by id: their transitive user members (nesting already expanded). */
+  readonly groups = new Map<string, string[]>();
   readonly calls: string[] = [];
   /** Called before each call is answered; a test throws from it to inject a failure. */
   beforeCall: (call: string) => void = () => undefined;
@@ -116,6 +118,14 @@ export class FakeGraphSource implements TenantGraphSource {
         .filter((m) => inWindow(m, window))
         .map(({ chatId: _c, ...m }) => ({ ...m, chatId: null })),
     );
+  }
+
+  groupUserMembers(groupId: string): AsyncIterable<{ id: string }[]> {
+    return this.pages(`groupUserMembers ${groupId}`, () => {
+      const members = this.groups.get(groupId);
+      if (!members) throw new GraphReadError('not_found', `no group ${groupId}`, 404);
+      return members.map((id) => ({ id }));
+    });
   }
 
   async pinnedMessages(chatId: string): Promise<{ id: string; message: GraphChatMessage | null }[]> {
