@@ -18,6 +18,7 @@ import type { TenantAdmin } from '../backend/governance/tenant-admins';
 import type { SubscribeInput, SubscribeResult } from '../backend/notifications/notification-service';
 import type { NotificationTarget } from '../backend/notifications/notification-targets';
 import type { Logger } from '../backend/observability/logger';
+import type { ExportRequest } from '../backend/recovery/export/export-service';
 import type { MessageCounts, Page, PageOptions, RunRecord } from '../backend/store/backup-records';
 import type { Actor, AuditAction } from '../backend/store/connection-records';
 
@@ -93,6 +94,28 @@ export interface BotScope {
   summary(tenantId: string): Promise<ScopeSummary>;
 }
 
+/** A download link for one export, made for the admin who asked. */
+export interface BotExportLink {
+  /**
+   * Absolute (Teams opens it from the card): https, or http on loopback for local use. It is the
+   * credential for the download, so the bot shows it to the admin and never logs it.
+   */
+  url: string;
+  fileName: string;
+  /** ISO 8601: when the link stops working. */
+  expiresAt: string;
+}
+
+/**
+ * Exports of the tenant's backup (wired from the recovery module's ExportService). `exportLink`
+ * checks the request before making the link and rejects with a RecoveryError (`not_found` for a
+ * chat or user not in the backup, `invalid_input` with `field`); the link is bound to the actor and
+ * the tenant, and the download checks again that the actor is an admin and is audited `exported`.
+ */
+export interface BotRecovery {
+  exportLink(actor: Actor, tenantId: string, request: ExportRequest): Promise<BotExportLink>;
+}
+
 export interface BotServices {
   connection: BotConnection;
   backup: BotBackup;
@@ -100,6 +123,8 @@ export interface BotServices {
   audit: BotAudit;
   targets: BotNotificationTargets;
   scope: BotScope;
+  /** Absent where recovery is not wired: `export` then says exports are not available here. */
+  recovery?: BotRecovery;
   clock: Clock;
   logger: Logger;
 }

@@ -16,11 +16,16 @@ export const CARD_VERBS = [
   'admins',
   'admins.add',
   'admins.remove',
+  'export.create',
 ] as const;
 
 export type CardVerb = (typeof CARD_VERBS)[number];
 
-/** Verbs that change something. Each of their buttons works once: a used card is replaced anyway. */
+/**
+ * Verbs that change something. Each of their buttons works once: a used card is replaced anyway.
+ * `export.create` is not one: it only makes a link for whoever presses, whose access is checked
+ * on every press, and a form refused for a typo must still work once corrected.
+ */
 const CHANGING: ReadonlySet<CardVerb> = new Set<CardVerb>([
   'connect.save',
   'backup.start',

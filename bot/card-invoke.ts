@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CardVerb, SignedAction } from './card-action-token';
+import { exportAskFromForm } from './export-ask';
 import type { Intent } from './intents';
 
 /**
@@ -58,6 +59,15 @@ const scheduleInputs = z.object({
 
 const adminInputs = z.object({ user: z.string().max(MAX_FIELD_CHARS) });
 
+/** The export form's inputs; what they mean is checked by `exportAskFromForm`, with sentences. */
+const exportInputs = z.object({
+  kind: z.string().max(64).optional(),
+  target: field,
+  format: z.string().max(64).optional(),
+  atDate: z.string().max(64).optional(),
+  atTime: z.string().max(64).optional(),
+});
+
 export type IntentFromCard = { ok: true; intent: Intent } | { ok: false; verb: CardVerb };
 
 /**
@@ -103,6 +113,12 @@ export function intentFromCard(action: SignedAction, data: Record<string, unknow
     case 'admins.add': {
       const inputs = adminInputs.safeParse(data);
       return inputs.success ? { ok: true, intent: { name: 'admins.add', user: inputs.data.user } } : fail;
+    }
+    case 'export.create': {
+      const inputs = exportInputs.safeParse(data);
+      return inputs.success
+        ? { ok: true, intent: { name: 'export.create', ask: exportAskFromForm(inputs.data) } }
+        : fail;
     }
     default: {
       const unreachable: never = action.verb;

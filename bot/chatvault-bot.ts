@@ -36,6 +36,7 @@ const VERBS_ARE_INTENTS: Record<CardVerb, IntentName> = {
   admins: 'admins',
   'admins.add': 'admins.add',
   'admins.remove': 'admins.remove',
+  'export.create': 'export.create',
 };
 
 export interface ChatVaultActivityHandlerDeps {

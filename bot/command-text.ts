@@ -1,5 +1,6 @@
 import type { ScopeMode } from '../backend/backup/scope/backup-scope';
 import { splitUserList } from '../backend/backup/scope/scope-input';
+import { exportAskFromWords, type ExportAsk } from './export-ask';
 
 /** What a person asked the bot, typed or pressed. */
 export type Command =
@@ -22,6 +23,10 @@ export type Command =
   | { name: 'scope.remove'; user: string }
   /** "scope all", "scope only a@x, b@x", "scope except a@x": the list split as the tab splits a paste. */
   | { name: 'scope.set'; mode: ScopeMode; users: string[] }
+  /** "export" alone: the form. */
+  | { name: 'export' }
+  /** "export chat 19:…", "export user a@x json at 2026-03-02T08:00Z", "export all": checked words. */
+  | { name: 'export.create'; ask: ExportAsk }
   | { name: 'unknown' };
 
 export type CommandName = Command['name'];
@@ -84,6 +89,11 @@ export function parseCommand(text: string | undefined): Command {
     if (verb === 'add') return { name: 'scope.add', user: rest };
     if (verb === 'remove') return { name: 'scope.remove', user: rest };
     return { name: 'scope.set', mode: SCOPE_MODE_WORDS[verb]!, users: splitUserList(rest) };
+  }
+  const exportWords = /^export\b ?(.*)$/i.exec(cleaned);
+  if (exportWords) {
+    const rest = exportWords[1]!.trim();
+    return rest === '' ? { name: 'export' } : { name: 'export.create', ask: exportAskFromWords(rest) };
   }
   return { name: 'unknown' };
 }

@@ -1,6 +1,7 @@
 import type { BackupSchedule } from '../backend/backup/schedule/backup-schedule';
 import type { ScopeMode } from '../backend/backup/scope/backup-scope';
 import type { ConnectionInput } from '../backend/connection/input-checks';
+import type { ExportAsk } from './export-ask';
 
 /**
  * What a turn asks for, typed or pressed, once parsed and (for a button) verified. Names are the
@@ -31,7 +32,11 @@ export type Intent =
   /** Takes one person out of the scope (off the list of `only`, or onto the list of `allExcept`). */
   | { name: 'scope.remove'; user: string }
   /** Replaces the scope: `scope all`, `scope only <upn>…`, `scope except <upn>…`. */
-  | { name: 'scope.set'; mode: ScopeMode; users: string[] };
+  | { name: 'scope.set'; mode: ScopeMode; users: string[] }
+  /** `export` alone: the export form. */
+  | { name: 'export' }
+  /** A download link for what was asked, typed or from the form (or why none is made). */
+  | { name: 'export.create'; ask: ExportAsk };
 
 export type IntentName = Intent['name'];
 
@@ -60,4 +65,6 @@ export const ACCESS: Record<IntentName, Access> = {
   'scope.add': 'admin',
   'scope.remove': 'admin',
   'scope.set': 'admin',
+  export: 'admin',
+  'export.create': 'admin',
 };

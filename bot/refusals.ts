@@ -12,6 +12,10 @@ export const SAY = {
     'ChatVault is already set up for your organization, and only its admins can change the connection. If you need to, ask one of them to add you as an admin.',
   connectInPersonalChat:
     'To keep the App Secret Code out of shared conversations, connect in your personal chat with me: open ChatVault in the app bar and type connect.',
+  exportInPersonalChat:
+    'Export links are personal: anyone who sees one could download with it. Ask me in your personal chat: open ChatVault in the app bar and type export.',
+  exportsUnavailable:
+    'Exports are not available here: this ChatVault server does not make export links in Teams. Ask whoever runs ChatVault.',
   unknown: "Sorry, I didn't understand that. Type help to see what I can do.",
   invalidCard:
     'That card sent something I did not expect, so I did nothing. Type the command again for a fresh card.',

@@ -7,6 +7,7 @@ import { adaptiveCardProblems } from '../testing/adaptive-card-check';
 import { APP_ID, BotHarness, EXPIRED_SECRET, GOOD_SECRET, TENANT_A, cardText } from '../testing/bot-harness';
 import { adminsCard } from '../views/admins-view';
 import { connectCard } from '../views/connect-view';
+import { exportCard, exportFormCard } from '../views/export-view';
 import { helpCard } from '../views/help-view';
 import { historyCard } from '../views/history-view';
 import { noticeCard } from '../views/notice-views';
@@ -240,7 +241,22 @@ describe('card templates', function () {
       ['help', await helpCard({ isAdmin: true, tenantHasAdmins: true, scope: 'groupChat' }, sign)],
       ['help', await helpCard({ isAdmin: false, tenantHasAdmins: false, scope: 'personal' }, sign)],
       ['help', await helpCard({ isAdmin: false, tenantHasAdmins: true, scope: 'personal' }, sign)],
+      ['export-form', await exportFormCard(sign)],
     ];
+    const link = {
+      url: 'https://chatvault.contoso.test/api/v1/recovery/downloads?t=abc',
+      expiresAt: '2026-05-01T10:15:00.000Z',
+    };
+    for (const [request, fileName] of [
+      [{ scope: { kind: 'chat', chatId: '19:abc_def@unq.gbl.spaces' }, format: 'html' }, 'a.html'],
+      [{ scope: { kind: 'chat', chatId: '19:abc@thread.v2' }, format: 'json' }, 'a.json'],
+      [
+        { scope: { kind: 'user', user: 'ada@contoso.test' }, format: 'json', at: '2026-03-02T08:00:00.000Z' },
+        'x.zip',
+      ],
+      [{ scope: { kind: 'all' }, format: 'html' }, 'x.zip'],
+    ] as const)
+      cards.push(['export', exportCard({ request, link: { ...link, fileName }, now: h.clock.now() })]);
     for (const notice of notices) cards.push([`notice-${notice.kind}`, await noticeCard(notice, sign)]);
     return cards;
   }
@@ -275,6 +291,7 @@ describe('card templates', function () {
       actions: [
         { type: 'Action.Execute', title: 'Go', verb: 'delete.everything', data: { t: 'x' } },
         { type: 'Action.Execute', title: 'Go', verb: 'status', data: {} },
+        { type: 'Action.OpenUrl', title: 'Open', url: '/api/v1/recovery/downloads?t=x' },
       ],
     };
     const problems = adaptiveCardProblems(broken).join('\n');
@@ -287,6 +304,7 @@ describe('card templates', function () {
       /unfilled expression/,
       /unknown verb .*delete\.everything/,
       /no token at .actions\[1\]/,
+      /not an https url at .actions\[2\]/,
       /password field with a value/,
     ])
       assert.match(problems, expected);

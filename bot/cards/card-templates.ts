@@ -1,6 +1,8 @@
 import { Template } from 'adaptivecards-templating';
 import admins from './admins.json';
 import connect from './connect.json';
+import exportForm from './export-form.json';
+import exportLink from './export.json';
 import help from './help.json';
 import history from './history.json';
 import noticeConnectionFailing from './notice-connection-failing.json';
@@ -23,6 +25,8 @@ export const CARD_TEMPLATES = {
   schedule,
   admins,
   help,
+  export: exportLink,
+  'export-form': exportForm,
   'notice-run-finished': noticeRunFinished,
   'notice-run-problem': noticeRunProblem,
   'notice-secret-expiring': noticeSecretExpiring,

@@ -4,6 +4,7 @@ import { admins, adminsAdd, adminsRemove } from './admins';
 import { backupCancel, backupStart } from './backup';
 import { text, type CommandContext, type Reply } from './command-context';
 import { connect, connectSave } from './connect';
+import { exportCreate, exportForm } from './export';
 import { help } from './help';
 import { history } from './history';
 import { schedule, scheduleSave } from './schedule';
@@ -52,6 +53,10 @@ export async function runIntent(ctx: CommandContext, intent: Intent): Promise<Re
       return scopeRemove(ctx, intent.user);
     case 'scope.set':
       return scopeSet(ctx, intent.mode, intent.users);
+    case 'export':
+      return exportForm(ctx);
+    case 'export.create':
+      return exportCreate(ctx, intent.ask);
     default: {
       const unreachable: never = intent;
       throw new Error(`no command for ${(unreachable as { name?: unknown }).name}`);

@@ -12,8 +12,8 @@ import { isCardVerb } from '../card-action-token';
  * - a round trip: every property given must come back from the parsed card, so a misspelled or
  *   unsupported property (which the parser drops silently) is caught too;
  * - and ChatVault's own rules: no template expression left unfilled, every Action.Execute has a
- *   known verb and a signed token, a password field never carries a value, no text looks like an
- *   HTML tag.
+ *   known verb and a signed token, every Action.OpenUrl an absolute https address (the renderer
+ *   takes any string), a password field never carries a value, no text looks like an HTML tag.
  */
 export function adaptiveCardProblems(card: unknown): string[] {
   const problems: string[] = [];
@@ -48,10 +48,20 @@ export function adaptiveCardProblems(card: unknown): string[] {
       const token = (node.data as { t?: unknown } | undefined)?.t;
       if (typeof token !== 'string' || token.length === 0) problems.push(`no token at ${path}`);
     }
+    if (node.type === 'Action.OpenUrl' && !isHttpsUrl(node.url)) problems.push(`not an https url at ${path}`);
     if (node.type === 'Input.Text' && node.style === 'Password' && node.value !== undefined)
       problems.push(`password field with a value at ${path}`);
   });
   return problems;
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** Properties whose string is shown as text (TextBlock, TextRun, Fact). */

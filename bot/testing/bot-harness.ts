@@ -25,6 +25,7 @@ import type { AdaptiveCardJson } from '../cards/card-templates';
 import { ChatVaultActivityHandler } from '../chatvault-bot';
 import { LiveStatusCards } from '../live-status-cards';
 import { FakeBackup } from './fake-backup';
+import { FakeRecovery } from './fake-recovery';
 
 export const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 export const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -186,6 +187,8 @@ export interface HarnessOptions {
   tester?: ConnectionTester;
   /** Least time between two updates of a followed status card. */
   liveIntervalMs?: number;
+  /** false: the bot runs without the recovery port, as where recovery is not wired. */
+  recovery?: boolean;
 }
 
 export interface InvokeAnswer {
@@ -196,7 +199,7 @@ export interface InvokeAnswer {
 /**
  * The bot as the product wires it, on a TestAdapter: the real ConnectionService (SQLite in memory,
  * a scripted or real tester), the real AdminService, AuditLog and NotificationService, a fake
- * backup engine, a manual clock, and a logger whose lines the specs read.
+ * backup engine, a fake recovery port, a manual clock, and a logger whose lines the specs read.
  */
 export class BotHarness {
   readonly clock = new ManualClock('2026-05-01T10:00:00Z');
@@ -205,6 +208,8 @@ export class BotHarness {
   readonly db: Database.Database;
   readonly directory = new MapDirectory();
   readonly backup: FakeBackup;
+  /** The recovery port (in the services unless the options say `recovery: false`). */
+  readonly recovery: FakeRecovery;
   readonly connection: ConnectionService;
   readonly admins: AdminService;
   readonly audit: AuditLog;
@@ -250,6 +255,7 @@ export class BotHarness {
       logger: this.logger,
     });
     this.backup = new FakeBackup(this.clock);
+    this.recovery = new FakeRecovery(this.clock);
     this.backupStore = createSqliteBackupStore(this.db);
     this.scope = new ScopeService({
       store: this.backupStore,
@@ -266,6 +272,7 @@ export class BotHarness {
       audit: this.audit,
       targets: this.targets,
       scope: this.scope,
+      ...(options.recovery === false ? {} : { recovery: this.recovery }),
       clock: this.clock,
       logger: this.logger,
     };

@@ -38,6 +38,12 @@ const COMMANDS: { name: string; description: string; who: 'anyone' | 'admins' | 
     description: 'Who may manage ChatVault; change it with admins add or admins remove and a UPN',
     who: 'admins',
   },
+  {
+    name: 'export',
+    description:
+      'A download link for you alone: export chat and its id, export user and a UPN, or export all; add json, or at and a moment (in our personal chat; export alone gives a form)',
+    who: 'admins',
+  },
   { name: 'help', description: 'This list', who: 'anyone' },
 ];
 
