@@ -43,7 +43,9 @@ export type ConflictReason =
   /** The backup scope changed since the version the form showed: show it again. */
   | 'scope_changed'
   /** Another save of the backup scope is under way: try again in a moment. */
-  | 'scope_busy';
+  | 'scope_busy'
+  /** Retention and erasure wait for the tenant's backup run to end: try again once it has. */
+  | 'backup_running';
 
 export type ApiErrorReason = UnauthenticatedReason | ConflictReason;
 

@@ -1,3 +1,4 @@
+import * as rc from './recovery-schemas';
 import * as rq from './request-schemas';
 import * as rs from './response-schemas';
 import type { RouteSpec } from './route-spec';
@@ -254,6 +255,183 @@ export const API_ROUTES = {
     access: 'admin',
     query: rq.auditQuery,
     success: { status: 200, description: 'The entries.', schema: rs.auditSchema },
+  },
+  listRecoveryUsers: {
+    method: 'GET',
+    path: '/api/v1/recovery/users',
+    tag: 'recovery',
+    summary: "The people of the tenant's backup",
+    description: 'Audited as `browsed`.',
+    access: 'admin',
+    requires: 'recovery',
+    query: rc.recoveryUsersQuery,
+    success: { status: 200, description: 'One page of people.', schema: rc.recoveryUsersPageSchema },
+  },
+  listRecoveryChats: {
+    method: 'GET',
+    path: '/api/v1/recovery/chats',
+    tag: 'recovery',
+    summary: 'The backed-up chats, or those one person is or was a member of',
+    description: 'An unknown `user` is `not_found`. Audited as `browsed`.',
+    access: 'admin',
+    requires: 'recovery',
+    query: rc.recoveryChatsQuery,
+    success: { status: 200, description: 'One page of chats.', schema: rc.chatsPageSchema },
+    errors: ['not_found'],
+  },
+  getTranscript: {
+    method: 'GET',
+    path: '/api/v1/recovery/chats/{chatId}/transcript',
+    tag: 'recovery',
+    summary: 'A page of a chat as the backup saw it (now, or at a moment)',
+    description:
+      'Messages oldest first; `older`/`newer` page on, `around` centres the page on a message (a search hit). ' +
+      'Each `html` is sanitised and its images are signed links of this API, good for an hour. Audited as `browsed`.',
+    access: 'admin',
+    requires: 'recovery',
+    params: rc.chatParams,
+    query: rc.transcriptQuery,
+    success: { status: 200, description: 'The page.', schema: rc.transcriptPageSchema },
+    errors: ['not_found'],
+  },
+  getRecoveryMessage: {
+    method: 'GET',
+    path: '/api/v1/recovery/chats/{chatId}/messages/{messageId}',
+    tag: 'recovery',
+    summary: 'One message with every earlier version',
+    description: 'Audited as `browsed`.',
+    access: 'admin',
+    requires: 'recovery',
+    params: rc.messageParams,
+    query: rc.messageQuery,
+    success: { status: 200, description: 'The message.', schema: rc.transcriptMessageSchema },
+    errors: ['not_found'],
+  },
+  getRecoveryImage: {
+    method: 'GET',
+    path: '/api/v1/recovery/chats/{chatId}/messages/{messageId}/images/{sha256}',
+    tag: 'recovery',
+    summary: 'An image of a transcript (the `src` of its `<img>`)',
+    description:
+      'A LINK route: no Authorization header (an `<img>` cannot send one); the signed `t` a transcript page put in ' +
+      'the address is the credential. It opens only this image of this message, for an hour. A missing, forged or ' +
+      'expired `t` is 401; a good one for another image is 404.',
+    access: 'link',
+    link: 'image',
+    requires: 'recovery',
+    params: rc.imageParams,
+    query: rc.linkQuery,
+    success: {
+      status: 200,
+      description: 'The image bytes.',
+      stream: {
+        contentTypes: ['image/*', 'application/octet-stream'],
+        headers: {
+          'Content-Security-Policy': "`default-src 'none'`: nothing in the image can load or run anything.",
+          'X-Content-Type-Options': '`nosniff`.',
+          'Cache-Control': '`private, max-age=3600`.',
+        },
+      },
+    },
+  },
+  searchMessages: {
+    method: 'GET',
+    path: '/api/v1/recovery/search',
+    tag: 'recovery',
+    summary: 'Search every backed-up state of every message, newest first',
+    description:
+      'Deleted messages and earlier texts of edited ones are found too (`deleted`, `onlyInEarlierVersions`). ' +
+      "A hit's `link` opens the transcript with `around`. Audited as `searched`.",
+    access: 'admin',
+    requires: 'recovery',
+    query: rc.searchQuery,
+    success: { status: 200, description: 'One page of hits.', schema: rc.searchResultsSchema },
+  },
+  createExport: {
+    method: 'POST',
+    path: '/api/v1/recovery/exports',
+    tag: 'recovery',
+    summary: 'Prepare an export: a download link good for 15 minutes',
+    description:
+      'The request is checked now (400 naming the field, 404 for an unknown chat or person); the export itself ' +
+      'is made while the link is downloaded, by GET /recovery/downloads.',
+    access: 'admin',
+    requires: 'recovery',
+    body: rc.exportBody,
+    success: { status: 201, description: 'The download link.', schema: rc.exportLinkSchema },
+    errors: ['not_found'],
+  },
+  downloadExport: {
+    method: 'GET',
+    path: '/api/v1/recovery/downloads',
+    tag: 'recovery',
+    summary: 'Download an export (the link POST /recovery/exports gave)',
+    description:
+      'A LINK route: opened in a browser, so the signed `t` is the credential. The admin who asked for the export ' +
+      'must still be one (else 403). Streamed as it is made; audited as `exported` by that admin.',
+    access: 'link',
+    link: 'download',
+    requires: 'recovery',
+    query: rc.linkQuery,
+    success: {
+      status: 200,
+      description: 'The export: one HTML or JSON file, or a zip.',
+      stream: {
+        contentTypes: ['application/zip', 'text/html', 'application/json'],
+        headers: { 'Content-Disposition': '`attachment` with the file name.' },
+      },
+    },
+  },
+  getRetention: {
+    method: 'GET',
+    path: '/api/v1/recovery/retention',
+    tag: 'recovery',
+    summary: 'How long backed-up messages are kept',
+    access: 'admin',
+    requires: 'recovery',
+    query: rq.noQuery,
+    success: { status: 200, description: 'The policy.', schema: rc.retentionViewSchema },
+  },
+  setRetention: {
+    method: 'PUT',
+    path: '/api/v1/recovery/retention',
+    tag: 'recovery',
+    summary: 'Change how long backed-up messages are kept',
+    description:
+      'Removes nothing by itself: POST /recovery/retention/apply does (and the server does daily). Audited as ' +
+      '`retention_changed`.',
+    access: 'admin',
+    requires: 'recovery',
+    body: rc.retentionBody,
+    success: { status: 200, description: 'The policy now.', schema: rc.retentionViewSchema },
+  },
+  applyRetention: {
+    method: 'POST',
+    path: '/api/v1/recovery/retention/apply',
+    tag: 'recovery',
+    summary: 'Remove what the retention policy no longer keeps, now',
+    description:
+      'Waits for no backup: while one runs it is a 409 `conflict` with reason `backup_running`. Audited as `erased`.',
+    access: 'admin',
+    requires: 'recovery',
+    body: rq.emptyBody,
+    success: { status: 200, description: 'What was removed.', schema: rc.retentionRunSchema },
+    errors: ['conflict'],
+  },
+  eraseUser: {
+    method: 'POST',
+    path: '/api/v1/recovery/erasures',
+    tag: 'recovery',
+    summary: "Erase one person's backed-up data (a GDPR erasure request)",
+    description:
+      'Every message they sent, with every version, the images only those used, their directory entry and ' +
+      'memberships (docs/recovery.md says what stays). 404 for an unknown UPN; 409 `backup_running` while a backup ' +
+      'runs. Audited as `erased`.',
+    access: 'admin',
+    requires: 'recovery',
+    body: rc.erasureBody,
+    success: { status: 200, description: 'What was removed.', schema: rc.erasureReportSchema },
+    errors: ['not_found', 'conflict'],
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -1,4 +1,6 @@
 import type { Request, Response, Server } from 'restify';
+import type { RecoveryServices } from '../recovery/create-recovery-module';
+import type { DownloadLink, ImageLink, RecoveryLinks } from '../recovery/links/recovery-links';
 import { systemClock, type Clock } from '../connection/clock';
 import type { Logger } from '../observability/logger';
 import type { HttpMount } from '../server/http-server';
@@ -11,13 +13,14 @@ import { backupHandlers } from './handlers/backup-handlers';
 import { connectionHandlers } from './handlers/connection-handlers';
 import { peopleHandlers } from './handlers/people-handlers';
 import { publicHandlers } from './handlers/public-handlers';
+import { recoveryHandlers } from './handlers/recovery-handlers';
 import { scopeHandlers } from './handlers/scope-handlers';
 import { sessionHandlers } from './handlers/session-handlers';
 import { bodyObject, validateInput } from './input-validation';
 import { openApiDocument } from './openapi';
 import { RequestLimits, type TabApiLimits } from './request-limits';
-import type { RouteContext, RouteHandler, RouteHandlers } from './route-context';
-import type { RouteSpec } from './route-spec';
+import type { RouteContext, RouteHandler, RouteHandlers, StreamReply } from './route-context';
+import { isStreamSuccess, type RouteSpec } from './route-spec';
 import type {
   TabAdmins,
   TabAuditLog,
@@ -45,6 +48,14 @@ export interface TabApiDeps {
   notifications: TabNotificationTargets;
   audit: TabAuditLog;
   scope: TabScope;
+  /**
+   * Browse, search, export, retention and erasure (the `recovery` routes). Its `BrowseService` should
+   * address images through `signedImageUrls(recoveryLinks)`. Without both, the recovery routes are
+   * mounted and documented all the same, and answer 503 `unavailable`.
+   */
+  recovery?: RecoveryServices;
+  /** Signs the recovery routes' image and download links (key: `deriveKey(sealing, 'recovery-links')`). */
+  recoveryLinks?: RecoveryLinks;
   /** Only on the tenant simulator: mounts POST /api/v1/demo/token and lists the demo users. */
   demoSignIn?: DemoSignIn;
   clock?: Clock;
@@ -74,9 +85,11 @@ function mountTabApi(server: Server, deps: TabApiDeps): void {
     notifications: deps.notifications,
     audit: deps.audit,
     scope: deps.scope,
+    recovery: deps.recovery,
+    recoveryLinks: deps.recoveryLinks,
     authorityHost: deps.authorityHost,
     demoSignIn: deps.demoSignIn,
-    userTable: new UserTable(deps.backupReads, deps.clock ?? systemClock, deps.userTable),
+    userTable: new UserTable(deps.backupReads, deps.scope, deps.clock ?? systemClock, deps.userTable),
     limits: new RequestLimits(deps.limits),
     openApi: () => (document ??= openApiDocument({ includeDemo })),
   };
@@ -87,6 +100,7 @@ function mountTabApi(server: Server, deps: TabApiDeps): void {
     ...backupHandlers(shared),
     ...peopleHandlers(shared),
     ...scopeHandlers(shared),
+    ...recoveryHandlers(shared),
   };
   const pipeline = new RequestPipeline(deps, shared, logger);
 
@@ -161,16 +175,60 @@ class RequestPipeline {
     try {
       const context = await this.context(spec, req);
       const result = await handler(context);
-      sendJson(res, spec.success.status, result);
+      if (isStreamSuccess(spec.success)) await this.stream(req, res, result as StreamReply);
+      else sendJson(res, spec.success.status, result);
     } catch (error) {
-      this.fail(req, res, error);
+      if (res.headersSent || res.destroyed) this.broken(req, res, error);
+      else this.fail(req, res, error);
     }
+  }
+
+  /**
+   * Sends a reply of bytes as it is produced, with the response's backpressure. A client that goes
+   * away aborts the producer (an export stops reading the store) through the reply's signal.
+   */
+  private async stream(req: Request, res: Response, reply: StreamReply): Promise<void> {
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.once('close', onClose);
+    try {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', reply.contentType);
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+      await reply.write(res, gone.signal);
+    } catch (error) {
+      if (gone.signal.aborted) {
+        this.logger.info(
+          { method: req.method, path: req.path() },
+          'the client left before the answer was sent',
+        );
+        res.destroy();
+        return;
+      }
+      throw error;
+    } finally {
+      res.removeListener('close', onClose);
+    }
+  }
+
+  /** A failure once bytes are on their way: the status is sent, so the client learns by a cut answer. */
+  private broken(req: Request, res: Response, error: unknown): void {
+    this.logger.error(
+      { method: req.method, path: req.path(), err: error instanceof Error ? error : String(error) },
+      'tab API answer failed while being sent',
+    );
+    res.destroy();
   }
 
   private async context(spec: RouteSpec, req: Request): Promise<RouteContext<RouteSpec>> {
     let principal: TabPrincipal | undefined;
     let isAdmin = false;
-    if (spec.access !== 'public') {
+    let link: ImageLink | DownloadLink | undefined;
+    if (spec.access === 'link') {
+      link = await this.openLink(spec, req);
+    } else if (spec.access !== 'public') {
       principal = await this.authenticate(req);
       await this.shared.limits.spend('perPerson', `${principal.tenantId}:${principal.userId}`);
       isAdmin = await this.authorize(spec, principal);
@@ -189,11 +247,52 @@ class RequestPipeline {
         ? { kind: 'user', id: principal.userId, name: principal.displayName }
         : undefined) as RouteContext<RouteSpec>['actor'],
       isAdmin,
+      link: link as RouteContext<RouteSpec>['link'],
       params: params as RouteContext<RouteSpec>['params'],
       query: query as RouteContext<RouteSpec>['query'],
       body: body as RouteContext<RouteSpec>['body'],
       clientAddress: req.socket?.remoteAddress ?? 'unknown',
     };
+  }
+
+  /**
+   * Checks a signed link (`?t=`) in the order of bearer routes: the token (401; one for something
+   * else than the path names is 404), the budget (429), then, for a download, that its admin still
+   * is one (403). Nothing else identifies the caller of such a route.
+   */
+  private async openLink(spec: RouteSpec, req: Request): Promise<ImageLink | DownloadLink> {
+    const links = this.deps.recoveryLinks;
+    if (!links || !this.deps.recovery) {
+      throw new ApiError(
+        'unavailable',
+        'Browsing and exporting backups is not available on this ChatVault server.',
+      );
+    }
+    const token = (req.query as Record<string, unknown> | undefined)?.t;
+    const params = req.params as Record<string, string | undefined>;
+    switch (spec.link) {
+      case 'image': {
+        const link = await links.verifyImage(token, {
+          chatId: params.chatId ?? '',
+          messageId: params.messageId ?? '',
+          sha256: params.sha256 ?? '',
+        });
+        await this.shared.limits.spend('links', `${link.tenantId}:${actorKey(link.actor)}`);
+        return link;
+      }
+      case 'download': {
+        const link = await links.verifyDownload(token);
+        await this.shared.limits.spend('links', `${link.tenantId}:${actorKey(link.actor)}`);
+        if (!(await this.deps.admins.isAdmin(link.tenantId, link.actor.id))) throw notAdmin();
+        return link;
+      }
+      case undefined:
+        throw new Error('a link route must name its kind of link');
+      default: {
+        const unreachable: never = spec.link;
+        throw new Error(`unknown link kind ${String(unreachable)}`);
+      }
+    }
   }
 
   private async authenticate(req: Request): Promise<TabPrincipal> {
@@ -214,6 +313,7 @@ class RequestPipeline {
     switch (spec.access) {
       case 'public':
       case 'signed-in':
+      case 'link':
         return false;
       case 'admin':
         if (!(await admins.isAdmin(principal.tenantId, principal.userId))) throw notAdmin();
@@ -253,6 +353,10 @@ class RequestPipeline {
     }
     sendJson(res, apiError.status, apiError.toBody());
   }
+}
+
+function actorKey(actor: ImageLink['actor']): string {
+  return actor.kind === 'user' ? actor.id : `${actor.kind}:${actor.name}`;
 }
 
 function sendJson(res: Response, status: number, body: unknown): void {

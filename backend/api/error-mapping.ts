@@ -1,6 +1,8 @@
 import { isGovernanceError } from '../governance/governance-error';
 import { ScopeError, scopeErrorStatus } from '../backup/scope/scope-error';
-import { ApiError, conflict, invalidInput, notAdmin } from './api-error';
+import { isRecoveryLinkError, type RecoveryLinkError } from '../recovery/links/recovery-links';
+import { isRecoveryError, type RecoveryError } from '../recovery/recovery-error';
+import { ApiError, conflict, invalidInput, notAdmin, unauthenticated } from './api-error';
 
 /**
  * Domain errors the API answers as something else than a 500, matched on their stable codes
@@ -28,6 +30,8 @@ export function toApiError(error: unknown): ApiError | undefined {
     }
   }
   if (error instanceof ScopeError) return scopeApiError(error);
+  if (isRecoveryError(error)) return recoveryApiError(error);
+  if (isRecoveryLinkError(error)) return linkApiError(error);
   if (!(error instanceof Error)) return undefined;
   // ConnectionService's NotConnectedError, BackupError, RunInProgressError.
   const reason = (error as { reason?: unknown }).reason;
@@ -59,6 +63,39 @@ function scopeApiError(error: ScopeError): ApiError {
     default: {
       const unreachable: never = status;
       throw new Error(`unknown scope status ${String(unreachable)}`);
+    }
+  }
+}
+
+function recoveryApiError(error: RecoveryError): ApiError {
+  switch (error.code) {
+    case 'not_found':
+      return new ApiError('not_found', error.message);
+    case 'invalid_input':
+      return invalidInput(error.field ?? 'body', error.message);
+    case 'backup_running':
+      return conflict('backup_running', error.message);
+    default: {
+      const unreachable: never = error.code;
+      throw new Error(`unknown recovery code ${String(unreachable)}`);
+    }
+  }
+}
+
+/** A link names its own credential: refused like a bearer token, except one for something else. */
+function linkApiError(error: RecoveryLinkError): ApiError {
+  switch (error.refusal) {
+    case 'missing':
+      return unauthenticated('missing_token', error.message);
+    case 'invalid':
+      return unauthenticated('invalid_token', error.message);
+    case 'expired':
+      return unauthenticated('expired_token', error.message);
+    case 'mismatch':
+      return new ApiError('not_found', error.message);
+    default: {
+      const unreachable: never = error.refusal;
+      throw new Error(`unknown link refusal ${String(unreachable)}`);
     }
   }
 }

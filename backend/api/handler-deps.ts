@@ -1,4 +1,6 @@
 import type { Logger } from '../observability/logger';
+import type { RecoveryServices } from '../recovery/create-recovery-module';
+import type { RecoveryLinks } from '../recovery/links/recovery-links';
 import type { DemoSignIn } from './demo-sign-in';
 import type { RequestLimits } from './request-limits';
 import type {
@@ -22,6 +24,10 @@ export interface HandlerDeps {
   notifications: TabNotificationTargets;
   audit: TabAuditLog;
   scope: TabScope;
+  /** Browse, search, export, retention, erasure; absent: the recovery routes answer 503. */
+  recovery: RecoveryServices | undefined;
+  /** Signs and checks the recovery routes' links (images, downloads); absent with `recovery`. */
+  recoveryLinks: RecoveryLinks | undefined;
   authorityHost: string;
   demoSignIn: DemoSignIn | undefined;
   userTable: UserTable;

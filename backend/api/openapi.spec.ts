@@ -57,8 +57,11 @@ function embeddedSchemas(document: Json): { where: string; schema: unknown }[] {
       const body = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
       if (body) found.push({ where: `${where} body`, schema: body['application/json']!.schema });
       for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-        const content = response.content as Record<string, Json> | undefined;
-        found.push({ where: `${where} ${status}`, schema: content?.['application/json']?.schema });
+        const content = (response.content ?? {}) as Record<string, Json>;
+        const types = Object.keys(content);
+        if (types.length === 0) found.push({ where: `${where} ${status}`, schema: undefined });
+        for (const type of types)
+          found.push({ where: `${where} ${status} ${type}`, schema: content[type]!.schema });
       }
     }
   }
@@ -98,7 +101,9 @@ describe('the OpenAPI document of the tab API', function () {
         assert.ok(statuses.includes('500'));
         if (op['x-access'] !== 'public') {
           assert.ok(statuses.includes('401') && statuses.includes('429'), `${method} ${path}`);
-          assert.deepEqual(op.security, [{ teamsSso: [] }]);
+          assert.deepEqual(op.security, [
+            op['x-access'] === 'link' ? { recoveryLink: [] } : { teamsSso: [] },
+          ]);
         }
         if (op['x-access'] === 'admin') assert.ok(statuses.includes('403'), `${method} ${path}`);
         if (op.requestBody || op.parameters) assert.ok(statuses.includes('400'), `${method} ${path}`);
@@ -123,6 +128,37 @@ describe('the OpenAPI document of the tab API', function () {
       assert.ok(schema && typeof schema === 'object', `${where} has a schema`);
       assert.doesNotThrow(() => ajv.compile(asDefs(schema) as Json), where);
     }
+  });
+
+  it('describes the recovery routes, their signed links and their binary answers as such', () => {
+    const paths = document.paths as Record<string, Record<string, Json>>;
+    const recovery = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => (op.tags as string[]).includes('recovery'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    assert.equal(recovery.length, 12, recovery.join('\n'));
+    const image = paths['/api/v1/recovery/chats/{chatId}/messages/{messageId}/images/{sha256}']!.get!;
+    assert.equal(image['x-access'], 'link');
+    const imageOk = (image.responses as Record<string, Json>)['200']!;
+    assert.deepEqual((imageOk.content as Record<string, Json>)['image/*'], {
+      schema: { type: 'string', format: 'binary' },
+    });
+    assert.ok('Content-Security-Policy' in (imageOk.headers as Json));
+    assert.ok(
+      ((image.parameters ?? []) as Json[]).some((p) => p.name === 't' && p.in === 'query' && p.required),
+    );
+    const download = paths['/api/v1/recovery/downloads']!.get!;
+    const downloadOk = (download.responses as Record<string, Json>)['200']!;
+    assert.ok('application/zip' in (downloadOk.content as Json));
+    assert.ok('403' in (download.responses as Json), 'a download re-checks that its admin still is one');
+    const schemes = (document.components as Json).securitySchemes as Record<string, Json>;
+    assert.deepEqual(
+      [schemes.recoveryLink!.type, schemes.recoveryLink!.in, schemes.recoveryLink!.name],
+      ['apiKey', 'query', 't'],
+    );
+    const conflict = (paths['/api/v1/recovery/retention/apply']!.post!.responses as Json)['409'];
+    assert.ok(conflict, 'retention answers 409 while a backup runs');
   });
 
   it('means what the server checks: the JSON Schema of a body refuses what the server refuses', () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error';
 import { API_ROUTES, type OperationId } from './api-routes';
 import { errorSchema } from './response-schemas';
-import { impliedErrors, type RouteSpec } from './route-spec';
+import { impliedErrors, isStreamSuccess, type RouteSpec } from './route-spec';
 
 /**
  * The OpenAPI 3.1 document of the tab API, made from the route table and its zod schemas (the ones
@@ -53,6 +53,8 @@ export function openApiDocument(options: OpenApiOptions = {}): Record<string, un
       description:
         'The REST API behind the ChatVault personal tab. Every route except the public ones needs ' +
         "`Authorization: Bearer <Teams SSO token>`; the tenant is the token's `tid`, the person its `oid`. " +
+        'The two LINK routes (`x-access: link`: a transcript image, an export download) take no header: the signed ' +
+        'link token in `?t=` is their credential. ' +
         'Errors are `{"error": {"code", "message", "field"?, "reason"?}}`. See docs/tab-api.md.',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
@@ -67,6 +69,7 @@ export function openApiDocument(options: OpenApiOptions = {}): Record<string, un
       'admins',
       'notifications',
       'audit',
+      'recovery',
     ].map((name) => ({
       name,
     })),
@@ -80,6 +83,14 @@ export function openApiDocument(options: OpenApiOptions = {}): Record<string, un
           bearerFormat: 'JWT',
           description:
             "A Teams SSO token (microsoftTeams.authentication.getAuthToken) for the tab's app ID URI, or the demo token.",
+        },
+        recoveryLink: {
+          type: 'apiKey',
+          in: 'query',
+          name: 't',
+          description:
+            'A short-lived signed link token (images: 1 hour, downloads: 15 minutes) that a transcript page or ' +
+            'POST /recovery/exports put in the address: what an `<img>` or a browser download can carry.',
         },
       },
     },
@@ -96,12 +107,7 @@ function operation(
     ...parametersOf(spec.query, 'query', components),
   ];
   const errors = impliedErrors(spec);
-  const responses: Record<string, unknown> = {
-    [String(spec.success.status)]: {
-      description: spec.success.description,
-      content: { 'application/json': { schema: components.add(spec.success.schema, 'output') } },
-    },
-  };
+  const responses: Record<string, unknown> = { [String(spec.success.status)]: success(spec, components) };
   const byStatus = new Map<number, ApiErrorCode[]>();
   for (const code of errors) {
     const status = API_ERROR_STATUS[code];
@@ -123,7 +129,7 @@ function operation(
     tags: [spec.tag],
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
-    ...(spec.access === 'public' ? { security: [] } : { security: [{ teamsSso: [] }] }),
+    security: securityOf(spec),
     'x-access': spec.access,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(spec.body
@@ -136,6 +142,48 @@ function operation(
       : {}),
     responses,
   };
+}
+
+function success(spec: RouteSpec, components: ComponentCollector): Record<string, unknown> {
+  const answer = spec.success;
+  if (!isStreamSuccess(answer)) {
+    return {
+      description: answer.description,
+      content: { 'application/json': { schema: components.add(answer.schema, 'output') } },
+    };
+  }
+  // Raw bytes: OpenAPI 3.1 describes them as a string of binary format, per media type.
+  const headers = Object.entries(answer.stream.headers ?? {});
+  return {
+    description: answer.description,
+    ...(headers.length > 0
+      ? {
+          headers: Object.fromEntries(
+            headers.map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+          ),
+        }
+      : {}),
+    content: Object.fromEntries(
+      answer.stream.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  };
+}
+
+function securityOf(spec: RouteSpec): Record<string, string[]>[] {
+  switch (spec.access) {
+    case 'public':
+      return [];
+    case 'link':
+      return [{ recoveryLink: [] }];
+    case 'signed-in':
+    case 'admin-or-unclaimed':
+    case 'admin':
+      return [{ teamsSso: [] }];
+    default: {
+      const unreachable: never = spec.access;
+      throw new Error(`unknown access ${String(unreachable)}`);
+    }
+  }
 }
 
 function parametersOf(

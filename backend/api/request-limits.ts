@@ -14,12 +14,18 @@ export interface TabApiLimits {
   connectionTests: RequestBudget;
   /** Demo tokens per client address (local demo only). */
   demoTokens: RequestBudget;
+  /**
+   * Signed-link requests (transcript images, export downloads) of one admin: a page of a transcript
+   * loads each of its images at once, so these are not spent from the person's own budget.
+   */
+  links: RequestBudget;
 }
 
 export const DEFAULT_LIMITS: TabApiLimits = {
   perPerson: { points: 120, durationSeconds: 60 },
   connectionTests: { points: 10, durationSeconds: 60 },
   demoTokens: { points: 30, durationSeconds: 60 },
+  links: { points: 1200, durationSeconds: 60 },
 };
 
 /**
@@ -35,6 +41,7 @@ export class RequestLimits {
       perPerson: limiter(merged.perPerson),
       connectionTests: limiter(merged.connectionTests),
       demoTokens: limiter(merged.demoTokens),
+      links: limiter(merged.links),
     };
   }
 

@@ -55,10 +55,16 @@ export const scheduleBody = z
 export const scopeBody = z
   .strictObject({
     mode: z.enum(['all', 'only', 'allExcept']),
-    users: z.array(z.string()).max(MAX_SCOPE_USERS).default([]).meta({
-      description:
-        'UPNs or Entra object ids: those `only` backs up, or those `allExcept` leaves out. Empty for `all`.',
-    }),
+    users: z
+      .array(z.string())
+      .max(MAX_SCOPE_USERS)
+      .default([])
+      .meta({
+        description:
+          'UPNs or Entra object ids: those `only` backs up, or those `allExcept` leaves out. ' +
+          'Empty for `all`. An entry `group:<object id or display name>` names an Entra group: its ' +
+          'user members, nested groups included, as read at each backup (needs GroupMember.Read.All).',
+      }),
     expectedVersion: z.int().optional().meta({
       description: 'The `version` the form showed; a scope saved since then is a 409 `scope_changed`.',
     }),
@@ -107,6 +113,7 @@ export const USER_SORT_KEYS = [
   'messages',
   'lastBackedUpAt',
   'state',
+  'inScope',
 ] as const;
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
@@ -119,7 +126,10 @@ export const USER_STATES = [
 ] as const satisfies readonly UserState[];
 
 export const usersQuery = z.strictObject({
-  sort: z.enum(USER_SORT_KEYS).optional().meta({ description: 'Column to sort by (default displayName).' }),
+  sort: z.enum(USER_SORT_KEYS).optional().meta({
+    description:
+      'Column to sort by (default displayName). `inScope` ascending: in scope first, longest in scope first, then not in scope.',
+  }),
   order: z.enum(['asc', 'desc']).optional().meta({ description: 'Default asc.' }),
   filter: z
     .string()
@@ -130,6 +140,10 @@ export const usersQuery = z.strictObject({
     .enum([...USER_STATES, 'problems'])
     .optional()
     .meta({ description: 'Only users in this state, or (`problems`) only users with at least one problem.' }),
+  inScope: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'Only users in the backup scope (`true`), or only those left out (`false`).' }),
   limit: limit(200, 50),
   cursor,
 });

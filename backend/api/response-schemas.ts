@@ -41,6 +41,7 @@ const errorReasons: [ApiErrorReason, ...ApiErrorReason[]] = [
   'last_admin',
   'scope_changed',
   'scope_busy',
+  'backup_running',
 ];
 
 export const errorSchema = z
@@ -254,6 +255,13 @@ export const userRowSchema = z
     chats: z.int().meta({ description: 'Backed-up chats the user is or was a member of.' }),
     messages: z.int().meta({ description: 'Messages backed up in those chats.' }),
     lastBackedUpAt: time().nullable(),
+    inScope: z
+      .boolean()
+      .meta({ description: "Whether backup runs read the user's chats under the current scope." }),
+    inScopeSince: time().nullable().meta({
+      description:
+        'When the user last came into the scope. Null when not in scope, or in it since before the scope was first changed (never left it).',
+    }),
     problems: z.array(
       z.object({
         code: z
@@ -363,6 +371,18 @@ export const scopeViewSchema = z
   .object({
     mode: scopeMode,
     users: z.array(scopedUserSchema),
+    groups: z
+      .array(
+        z.object({
+          id: z.string(),
+          displayName: z.string(),
+          members: z.int().meta({ description: 'People in the group (transitively) when it was last read.' }),
+        }),
+      )
+      .meta({
+        description:
+          'Entra groups the list names (`group:<id>` entries): `only` backs up their members, `allExcept` leaves them out.',
+      }),
     version: z.int().meta({
       description: 'Send it back as `expectedVersion` so a change saved meanwhile is not overwritten.',
     }),

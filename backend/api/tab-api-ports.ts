@@ -66,5 +66,8 @@ export class RunInProgressError extends Error {
   }
 }
 
-/** Whose chats are backed up (ScopeService as is; it validates, audits and answers ScopeErrors). */
-export type TabScope = Pick<ScopeService, 'get' | 'set' | 'summary'>;
+/**
+ * Whose chats are backed up (ScopeService as is; it validates, audits and answers ScopeErrors), and
+ * each user's place in it for the per-user table.
+ */
+export type TabScope = Pick<ScopeService, 'get' | 'set' | 'summary' | 'users'>;

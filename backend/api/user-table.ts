@@ -5,10 +5,28 @@ import type { DirectoryUser, UserState } from '../store/backup-records';
 import { invalidInput } from './api-error';
 import type { UsersQuery, UserSortKey } from './request-schemas';
 import type { userRowSchema, usersPageSchema } from './response-schemas';
-import type { TabBackupReads } from './tab-api-ports';
+import type { TabBackupReads, TabScope } from './tab-api-ports';
 
 export type UserRow = z.input<typeof userRowSchema>;
 export type UsersPage = z.input<typeof usersPageSchema>;
+
+/** What the table reads of the backup scope: its version, and each user's place in it. */
+export type UserTableScope = Pick<TabScope, 'get' | 'users'>;
+
+/** A user's place in the scope, as the row shows it. */
+type ScopePlace = Pick<UserRow, 'inScope' | 'inScopeSince'>;
+
+/** A row as a build makes it: everything but the scope, which changes without a run. */
+type CountedRow = Omit<UserRow, keyof ScopePlace>;
+
+/** The counts and states of a tenant's users, built together and reused while no run finishes. */
+interface TableBuild {
+  key: string;
+  builtAt: number;
+  rows: CountedRow[];
+  /** The scope places of those users, read again whenever the scope's version moves. */
+  scope?: { version: number; places: Map<string, ScopePlace> };
+}
 
 export interface UserTableOptions {
   /** How long a tenant's table is reused while no run finishes (counts grow during a run). */
@@ -18,6 +36,7 @@ export interface UserTableOptions {
 }
 
 const STORE_PAGE = 1000;
+const NOT_IN_SCOPE: ScopePlace = { inScope: false, inScopeSince: null };
 const DEFAULT_LIMIT = 50;
 
 /** Why a user whose state is not `active` is not (or no longer) backed up: shown as a problem. */
@@ -31,16 +50,20 @@ const STATE_PROBLEM: Record<Exclude<UserState, 'active'>, string> = {
 
 /**
  * The per-user table of the tab: every user discovery recorded, with the chats they are (or were)
- * in, the messages backed up in those chats, when they were last backed up completely, and what
- * went wrong. The store keeps no per-user counts, so a tenant's table is built from its chats
- * (members and message counts of each) and reused until a run finishes or `cacheMs` passes.
+ * in, the messages backed up in those chats, when they were last backed up completely, whether they
+ * are in the backup scope and since when, and what went wrong. The store keeps no per-user counts,
+ * so a tenant's table is built from its chats (members and message counts of each) and reused until
+ * a run finishes or `cacheMs` passes. The scope is not cached with them: an admin who just changed
+ * it must see it in the table at once, so each page checks the scope's version (one small read)
+ * and reads the users' places again when it moved.
  */
 export class UserTable {
-  private readonly cache = new Map<string, { key: string; builtAt: number; rows: UserRow[] }>();
-  private readonly building = new Map<string, Promise<UserRow[]>>();
+  private readonly cache = new Map<string, TableBuild>();
+  private readonly building = new Map<string, Promise<CountedRow[]>>();
 
   constructor(
     private readonly reads: TabBackupReads,
+    private readonly scope: UserTableScope,
     private readonly clock: Clock,
     private readonly options: UserTableOptions = {},
   ) {}
@@ -49,9 +72,10 @@ export class UserTable {
     const sort = query.sort ?? 'displayName';
     const order = query.order ?? 'asc';
     const filter = query.filter?.trim().toLowerCase() ?? '';
-    const shape = queryShape({ sort, order, filter, state: query.state ?? '' });
+    const shape = queryShape({ sort, order, filter, state: query.state ?? '', inScope: query.inScope ?? '' });
     const offset = query.cursor === undefined ? 0 : readCursor(query.cursor, shape);
     const limit = query.limit ?? DEFAULT_LIMIT;
+    const inScope = query.inScope === undefined ? undefined : query.inScope === 'true';
 
     const rows = (await this.rows(tenantId)).filter(
       (row) =>
@@ -59,7 +83,8 @@ export class UserTable {
           row.displayName.toLowerCase().includes(filter) ||
           row.userPrincipalName.toLowerCase().includes(filter)) &&
         (query.state === undefined ||
-          (query.state === 'problems' ? row.problems.length > 0 : row.state === query.state)),
+          (query.state === 'problems' ? row.problems.length > 0 : row.state === query.state)) &&
+        (inScope === undefined || row.inScope === inScope),
     );
     rows.sort(comparator(sort, order));
     const items = rows.slice(offset, offset + limit);
@@ -68,12 +93,24 @@ export class UserTable {
   }
 
   private async rows(tenantId: string): Promise<UserRow[]> {
+    const [table, { version }] = await Promise.all([this.table(tenantId), this.scope.get(tenantId)]);
+    if (table.scope?.version !== version) {
+      // Labelled with the version read before the places: a save landing in between makes the
+      // next page read them again, never keeps stale places under a newer version.
+      table.scope = { version, places: await this.places(tenantId) };
+    }
+    const places = table.scope.places;
+    // A user the scope's listing does not know is one no run reads (ScopeService.user says the same).
+    return table.rows.map((row) => ({ ...row, ...(places.get(row.userId) ?? NOT_IN_SCOPE) }));
+  }
+
+  private async table(tenantId: string): Promise<TableBuild> {
     const latest = await this.reads.getLatestFinishedRun(tenantId);
     const key = latest?.runId ?? '';
     const cached = this.cache.get(tenantId);
     const now = this.clock.now().getTime();
     if (cached && cached.key === key && now - cached.builtAt < (this.options.cacheMs ?? 60_000)) {
-      return [...cached.rows];
+      return cached;
     }
     // Several admins opening the table at once share one build.
     let build = this.building.get(tenantId);
@@ -81,12 +118,28 @@ export class UserTable {
       build = this.build(tenantId).finally(() => this.building.delete(tenantId));
       this.building.set(tenantId, build);
     }
-    const rows = await build;
-    this.cache.set(tenantId, { key, builtAt: now, rows });
-    return [...rows];
+    const table: TableBuild = { key, builtAt: now, rows: await build };
+    this.cache.set(tenantId, table);
+    return table;
   }
 
-  private async build(tenantId: string): Promise<UserRow[]> {
+  private async places(tenantId: string): Promise<Map<string, ScopePlace>> {
+    const places = new Map<string, ScopePlace>();
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = await this.scope.users(tenantId, { limit: STORE_PAGE, ...(cursor ? { cursor } : {}) });
+      for (const user of page.items) {
+        places.set(user.userId, {
+          inScope: user.inScope,
+          // `since` is when they last crossed the scope's edge, either way: only an entry counts here.
+          inScopeSince: user.inScope ? user.since : null,
+        });
+      }
+      cursor = page.next;
+    }
+    return places;
+  }
+
+  private async build(tenantId: string): Promise<CountedRow[]> {
     const counts = new Map<string, { chats: number; messages: number }>();
     const chatIds: string[] = [];
     for (let cursor: string | undefined, first = true; first || cursor; first = false) {
@@ -111,7 +164,7 @@ export class UserTable {
         }),
       );
     }
-    const rows: UserRow[] = [];
+    const rows: CountedRow[] = [];
     for (let cursor: string | undefined, first = true; first || cursor; first = false) {
       const page = await this.reads.listUsers(tenantId, { limit: STORE_PAGE, ...(cursor ? { cursor } : {}) });
       for (const user of page.items) rows.push(rowOf(user, counts.get(user.userId)));
@@ -121,7 +174,7 @@ export class UserTable {
   }
 }
 
-function rowOf(user: DirectoryUser, counts: { chats: number; messages: number } | undefined): UserRow {
+function rowOf(user: DirectoryUser, counts: { chats: number; messages: number } | undefined): CountedRow {
   const problems: UserRow['problems'] = [];
   if (user.state !== 'active') problems.push({ code: user.state, message: STATE_PROBLEM[user.state] });
   if (user.lastError) {
@@ -157,6 +210,12 @@ function comparator(sort: UserSortKey, order: 'asc' | 'desc'): (a: UserRow, b: U
         return (a.lastBackedUpAt ?? '').localeCompare(b.lastBackedUpAt ?? '');
       case 'state':
         return text(a.state, b.state);
+      case 'inScope':
+        // As the cells read: "In scope since…" (from the start first, then the longest in) before
+        // "Not in scope".
+        return (
+          Number(b.inScope) - Number(a.inScope) || (a.inScopeSince ?? '').localeCompare(b.inScopeSince ?? '')
+        );
       default: {
         const unreachable: never = sort;
         throw new Error(`unknown sort ${String(unreachable)}`);

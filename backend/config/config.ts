@@ -125,6 +125,11 @@ export interface AppConfig {
    * tokens, issued by the tenant simulator for `LOCAL_TAB_AUDIENCE`.
    */
   tabSso: { mode: 'teams' | 'local'; audiences: string[] };
+  /**
+   * Where browsers reach this server (`https://<TAB_DOMAIN>`), when the tab's domain is configured:
+   * links handed out of a browser's context (the bot's export downloads) start with it.
+   */
+  publicUrl?: string;
 }
 
 /** The audience of the local demo's SSO tokens (no bot, no Teams: the simulator issues them). */
@@ -217,5 +222,6 @@ function toAppConfig(c: RawConfig, root: string): AppConfig {
       ? { appId: c.BOT_ID, password: c.SECRET_BOT_PASSWORD!, tenantId: c.BOT_TENANT_ID, domain: c.BOT_DOMAIN }
       : undefined,
     tabSso: tabSso(c),
+    publicUrl: c.TAB_DOMAIN ? `https://${c.TAB_DOMAIN}` : undefined,
   };
 }

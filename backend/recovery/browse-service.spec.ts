@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { BrowseService, type ImageLocation, type ImageViewer } from './browse-service';
 import { isRecoveryError } from './recovery-error';
 import { CAPTURES, seedLaunchChat, type LaunchChat } from './testdata/launch-chat';
 import {
@@ -190,6 +191,34 @@ describe('BrowseService', () => {
       /<a href="https:\/\/example\.org\/ok" rel="noopener noreferrer nofollow" target="_blank">a fine link<\/a>/,
     );
     assert.match(html, /an image from another site, not loaded/);
+  });
+
+  it('asks imageUrl for each image with the tenant and the admin viewing it (a signed link may name them)', async () => {
+    const asked: [ImageLocation, ImageViewer][] = [];
+    const browse = new BrowseService(fixture.deps, {
+      imageUrl: async (image, viewer) => {
+        asked.push([image, viewer]);
+        return `/signed/${image.sha256}?for=${viewer.tenantId}`;
+      },
+    });
+    const page = await browse.transcript(ADMIN, TENANT, chat.chatId);
+    const withImage = byId(page.messages, chat.ids[1]!);
+    assert.ok(
+      withImage.html.includes(`<img src="/signed/${chat.image.sha256}?for=${TENANT}"`),
+      withImage.html,
+    );
+    assert.ok(asked.length > 0);
+    for (const [image, viewer] of asked) {
+      assert.deepEqual(viewer, { tenantId: TENANT, actor: ADMIN });
+      assert.equal(image.chatId, chat.chatId);
+    }
+    assert.deepEqual(
+      asked.filter(([image]) => image.messageId === chat.ids[1]).map(([image]) => image.sha256),
+      [chat.image.sha256],
+      'one address per image of a message, not one per occurrence',
+    );
+    const one = await browse.message(ADMIN, TENANT, chat.chatId, chat.ids[1]!);
+    assert.equal(one.html, withImage.html);
   });
 
   it('serves only images a message references, and only in its tenant', async () => {

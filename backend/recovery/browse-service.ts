@@ -4,7 +4,7 @@ import type { DirectoryUser, Page, UserState } from '../store/backup-records';
 import type { Actor } from '../store/connection-records';
 import type { ChatMessagesPage, MessageHistory } from '../store/recovery-records';
 import { findDirectoryUser } from './directory-lookup';
-import { resolveImages } from './html/message-html';
+import { imagesIn, resolveImages } from './html/message-html';
 import type { RecoveryAudit } from './recovery-audit';
 import { auditOf, type RecoveryDeps } from './recovery-deps';
 import { invalidInput, notFound, parseMoment } from './recovery-error';
@@ -53,12 +53,19 @@ export interface ImageLocation {
   sha256: string;
 }
 
+/** Who is shown a transcript: an image's address may be a link only they may open. */
+export interface ImageViewer {
+  tenantId: string;
+  actor: Actor;
+}
+
 export interface BrowseServiceOptions {
   /**
-   * Where the tab fetches an image of a transcript (the API route serving `readImage`). It must not
-   * need escaping in an HTML attribute (ids are percent-encoded by the default).
+   * Where the tab fetches an image of a transcript (the API route serving `readImage`; the API
+   * gives a signed link for the viewer). It must not need escaping in an HTML attribute (ids are
+   * percent-encoded by the default).
    */
-  imageUrl?: (image: ImageLocation) => string;
+  imageUrl?: (image: ImageLocation, viewer: ImageViewer) => string | Promise<string>;
 }
 
 const DEFAULT_LIMIT = 50;
@@ -75,7 +82,7 @@ export const defaultImageUrl = (image: ImageLocation): string =>
  */
 export class BrowseService {
   private readonly audit: RecoveryAudit;
-  private readonly imageUrl: (image: ImageLocation) => string;
+  private readonly imageUrl: NonNullable<BrowseServiceOptions['imageUrl']>;
 
   constructor(
     private readonly deps: RecoveryDeps,
@@ -178,7 +185,10 @@ export class BrowseService {
     }
 
     await people.learn(histories.flatMap((h) => h.versions.map((v) => v.message)));
-    const messages = histories.map((h) => this.withImageUrls(buildMessageView(h, people)));
+    const viewer = { tenantId, actor };
+    const messages = await Promise.all(
+      histories.map((h) => this.withImageUrls(buildMessageView(h, people), viewer)),
+    );
     await this.audit.record(tenantId, actor, 'browsed', chatId, {
       at,
       messages: messages.length,
@@ -208,7 +218,7 @@ export class BrowseService {
     if (!history) throw notFound('That message is not in this chat’s backup.');
     await people.learn(history.versions.map((v) => v.message));
     await this.audit.record(tenantId, actor, 'browsed', chatId, { messageId, at });
-    return this.withImageUrls(buildMessageView(history, people));
+    return this.withImageUrls(buildMessageView(history, people), { tenantId, actor });
   }
 
   /**
@@ -242,8 +252,21 @@ export class BrowseService {
     return { chat, members, people };
   }
 
-  private withImageUrls(view: TranscriptMessage): TranscriptMessage {
-    const src = (sha256: string) => this.imageUrl({ chatId: view.chatId, messageId: view.messageId, sha256 });
+  private async withImageUrls(view: TranscriptMessage, viewer: ImageViewer): Promise<TranscriptMessage> {
+    const bodies = [view.html, ...view.earlierVersions.map((v) => v.html ?? '')];
+    const hashes = [...new Set(bodies.flatMap(imagesIn))];
+    const urls = new Map(
+      await Promise.all(
+        hashes.map(
+          async (sha256) =>
+            [
+              sha256,
+              await this.imageUrl({ chatId: view.chatId, messageId: view.messageId, sha256 }, viewer),
+            ] as const,
+        ),
+      ),
+    );
+    const src = (sha256: string) => urls.get(sha256)!;
     return {
       ...view,
       html: resolveImages(view.html, src),

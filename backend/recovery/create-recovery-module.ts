@@ -9,7 +9,8 @@ import type { BackupStore } from '../store/backup-store';
 import type { ConnectionStore } from '../store/connection-store';
 import { createCosmosBackupStore } from '../store/cosmos/cosmos-backup-store';
 import { CosmosConnectionStore } from '../store/cosmos/cosmos-connection-store';
-import { openCosmosRecoveryContainers } from '../store/cosmos/cosmos-recovery-containers';
+import type { CosmosContainers } from '../store/cosmos/cosmos-containers';
+import { openCosmosRecoveryContainers, withCosmosSearch } from '../store/cosmos/cosmos-recovery-containers';
 import { createCosmosRecoveryStore } from '../store/cosmos/cosmos-recovery-store';
 import type { RecoveryStore } from '../store/recovery-store';
 import { openSqlite } from '../store/sqlite/open-sqlite';
@@ -62,12 +63,23 @@ export interface RecoveryStores {
   close(): Promise<void>;
 }
 
+/** A metadata store the process has open already, to share rather than open again. */
+export interface SharedMetadataStore {
+  /** STORE=sqlite: the open database. */
+  db?: Database.Database;
+  /** STORE=cosmos: the backup's containers (their client is shared; `search` is added beside them). */
+  cosmos?: CosmosContainers;
+}
+
 /** The configured metadata store, with recovery's port beside the backup's. */
-export async function openRecoveryStores(config: AppConfig, db?: Database.Database): Promise<RecoveryStores> {
+export async function openRecoveryStores(
+  config: AppConfig,
+  shared: SharedMetadataStore = {},
+): Promise<RecoveryStores> {
   switch (config.store.kind) {
     case 'sqlite': {
-      const own = db ? undefined : openSqlite(config.store.file);
-      const database = db ?? own!;
+      const own = shared.db ? undefined : openSqlite(config.store.file);
+      const database = shared.db ?? own!;
       return {
         backup: createSqliteBackupStore(database),
         recovery: createSqliteRecoveryStore(database),
@@ -78,13 +90,17 @@ export async function openRecoveryStores(config: AppConfig, db?: Database.Databa
       };
     }
     case 'cosmos': {
-      const client = new CosmosClient({ endpoint: config.store.endpoint, key: config.store.key });
-      const containers = await openCosmosRecoveryContainers(client, config.store.database);
+      const client = shared.cosmos
+        ? undefined
+        : new CosmosClient({ endpoint: config.store.endpoint, key: config.store.key });
+      const containers = shared.cosmos
+        ? await withCosmosSearch(shared.cosmos)
+        : await openCosmosRecoveryContainers(client!, config.store.database);
       return {
         backup: createCosmosBackupStore(containers),
         recovery: createCosmosRecoveryStore(containers),
         auditStore: new CosmosConnectionStore(containers.tenant),
-        close: async () => client.dispose(),
+        close: async () => client?.dispose(),
       };
     }
     default: {
@@ -98,6 +114,8 @@ export interface RecoveryModuleOptions extends BrowseServiceOptions {
   logger: Logger;
   /** An already open SQLite database to share (STORE=sqlite); otherwise the configured file. */
   db?: Database.Database;
+  /** Cosmos DB containers already open to share (STORE=cosmos); otherwise a client of its own. */
+  cosmos?: CosmosContainers;
   stores?: RecoveryStores;
   blobs?: BlobStore;
   clock?: Clock;
@@ -108,7 +126,12 @@ export async function createRecoveryModule(
   config: AppConfig,
   options: RecoveryModuleOptions,
 ): Promise<RecoveryModule> {
-  const stores = options.stores ?? (await openRecoveryStores(config, options.db));
+  const stores =
+    options.stores ??
+    (await openRecoveryStores(config, {
+      ...(options.db ? { db: options.db } : {}),
+      ...(options.cosmos ? { cosmos: options.cosmos } : {}),
+    }));
   const deps: RecoveryDeps = {
     backup: stores.backup,
     recovery: stores.recovery,

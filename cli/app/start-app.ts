@@ -13,9 +13,15 @@ import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints
 import type { ChatVaultBot } from '../../bot/create-bot';
 import type { ScopeService } from '../../backend/backup/scope/scope-service';
 import type { ConnectionStore } from '../../backend/store/connection-store';
+import type { Actor } from '../../backend/store/connection-records';
 import type { GovernanceModule } from '../../backend/governance/create-governance-module';
 import type { Notifier } from '../../backend/notifications/notifier';
 import type { Logger } from '../../backend/observability/logger';
+import type { RecoveryModule } from '../../backend/recovery/create-recovery-module';
+import type { ExportRequest } from '../../backend/recovery/export/export-service';
+import type { RecoveryLinks } from '../../backend/recovery/links/recovery-links';
+import type { RetentionScheduler } from '../../backend/recovery/retention/retention-scheduler';
+import type { SearchIndexFollower } from '../../backend/recovery/search/index-after-runs';
 import type { CosmosContainers } from '../../backend/store/cosmos/cosmos-containers';
 import type { HttpMount, RunningHttpServer } from '../../backend/server/http-server';
 import type { SimulatorHandle, SimulatorOptions } from '../../simulator/server';
@@ -24,8 +30,9 @@ import type { LocalAgentsPlayground } from './local-agents-playground';
 
 /**
  * The whole product in one process, as `chatvault start` runs it and as end-to-end tests start it:
- * the tenant simulator when no Microsoft tenant is configured, the connection and backup modules
- * on one store, the scheduler, and the HTTP server with every adapter mounted.
+ * the tenant simulator when no Microsoft tenant is configured, the connection, backup, governance
+ * and recovery modules on one store, the schedulers (backups; retention, daily), and the HTTP server
+ * with every adapter mounted.
  *
  * Modules are loaded here, inside the function, on purpose: restify patches Node's http
  * prototypes when loaded, and a production process never loads the simulator.
@@ -53,12 +60,31 @@ export interface RunningApp {
   connections: ConnectionModule;
   backups: BackupModule;
   governance: GovernanceModule;
+  /** Browse, search, export, retention, erasure over the shared store and blob store. */
+  recovery: RecoveryModule;
+  /** What keeps recovery current: the search index after each run, retention once a day. */
+  recoveryUpkeep: { searchIndex: SearchIndexFollower; retention: RetentionScheduler };
+  /**
+   * A download link for an export (the bot's "export" answer): checked now (a `RecoveryError` for an
+   * unknown chat or person, a moment that does not parse), absolute, good for 15 minutes, and only
+   * for `actor` while they are an admin of the tenant. Audited as `exported` when downloaded.
+   */
+  exportLink(actor: Actor, tenantId: string, request: ExportRequest): Promise<ExportDownloadLink>;
   /** The Teams bot: its mode (local or authenticated) and the line saying so at start. */
   bot: Pick<ChatVaultBot, 'mode' | 'startupLine' | 'botAppId'>;
   http: RunningHttpServer;
   /** When asked for: the Agents Playground, or why it is not running. */
   agentsPlayground?: LocalAgentsPlayground;
   close(): Promise<void>;
+}
+
+export interface ExportDownloadLink {
+  /** Absolute: `https://<TAB_DOMAIN>/api/v1/recovery/downloads?t=…`, or the listening address without TAB_DOMAIN. */
+  url: string;
+  fileName: string;
+  contentType: string;
+  /** ISO 8601. */
+  expiresAt: string;
 }
 
 export async function startApp(
@@ -111,20 +137,51 @@ export async function startApp(
     const { ScopeService } =
       require('../../backend/backup/scope/scope-service') as typeof import('../../backend/backup/scope/scope-service');
     // One scope for the bot and the tab; its changes go to the audit trail of the shared store.
+    const { connectedScopeGroups } =
+      require('../../backend/backup/scope/scope-group-source') as typeof import('../../backend/backup/scope/scope-group-source');
     const scope = new ScopeService({
       store: backups.store,
       directory: governance.directory,
       audit: auditStoreOf(stores),
       clock: systemClock,
+      // Entra groups in the scope are read through the tenant's saved app, its roles checked anew.
+      groups: connectedScopeGroups({
+        endpoints,
+        connection: connections.service,
+        tester: connections.tester,
+        logger,
+      }),
     });
 
-    const bot = chatVaultBot({ config, logger, connections, backups, governance, scope });
+    const { recovery, recoveryLinks } = await recoveryModule({ config, logger, stores, backups });
+    closers.push(() => recovery.close());
+    const { SearchIndexFollower } =
+      require('../../backend/recovery/search/index-after-runs') as typeof import('../../backend/recovery/search/index-after-runs');
+    const searchIndex = new SearchIndexFollower(backups.service, recovery.stores.recovery, logger);
+    closers.push(() => searchIndex.close());
+
+    // The listening address is known only once the server listens; links are made later than that.
+    const listening: { url?: string } = {};
+    const exportLink = exportLinks({ config, recovery, recoveryLinks, listening });
+
+    const bot = chatVaultBot({ config, logger, connections, backups, governance, scope, exportLink });
     closers.push(() => bot.close());
     relay.notifier = governance.createNotifier({ sender: bot.noticeSender, backup: backups.service });
 
     const mounts: HttpMount[] = [
       bot.mount,
-      tabApiMount({ config, logger, endpoints, simulator, connections, backups, governance, scope }),
+      tabApiMount({
+        config,
+        logger,
+        endpoints,
+        simulator,
+        connections,
+        backups,
+        governance,
+        scope,
+        recovery,
+        recoveryLinks,
+      }),
       tabStaticMount(options.tabDir),
       ...(options.extraMounts ?? []),
     ];
@@ -132,6 +189,7 @@ export async function startApp(
       require('../../backend/server/http-server') as typeof import('../../backend/server/http-server');
     const http = await listen(createHttpServer({ logger, mounts }), config.host, config.port);
     closers.push(() => http.close());
+    listening.url = http.url;
 
     let agentsPlayground: LocalAgentsPlayground | undefined;
     if (options.agentsPlayground && simulator && bot.mode.kind === 'local') {
@@ -150,6 +208,16 @@ export async function startApp(
     // Started last: nothing scheduled or re-checked may run against a half-built app.
     connections.rechecker.start();
     backups.startScheduler(() => connections.service.connectedTenantIds());
+    const { RetentionScheduler } =
+      require('../../backend/recovery/retention/retention-scheduler') as typeof import('../../backend/recovery/retention/retention-scheduler');
+    const retention = new RetentionScheduler({
+      retention: recovery.retention,
+      tenants: () => connections.service.connectedTenantIds(),
+      clock: systemClock,
+      logger,
+    });
+    retention.start();
+    closers.push(() => retention.stop());
 
     return {
       config,
@@ -159,6 +227,9 @@ export async function startApp(
       connections,
       backups,
       governance,
+      recovery,
+      recoveryUpkeep: { searchIndex, retention },
+      exportLink,
       bot,
       http,
       ...(agentsPlayground ? { agentsPlayground } : {}),
@@ -246,6 +317,65 @@ function backupStoreOf(stores: SharedStores): Pick<BackupModuleOptions, 'db' | '
   return { store: createCosmosBackupStore(stores.containers) };
 }
 
+/**
+ * Recovery on the shared database (or Cosmos DB containers) and the backup's blob store, its
+ * transcript images addressed by links signed for the admin viewing them.
+ */
+async function recoveryModule(parts: {
+  config: AppConfig;
+  logger: Logger;
+  stores: SharedStores;
+  backups: BackupModule;
+}): Promise<{ recovery: RecoveryModule; recoveryLinks: RecoveryLinks }> {
+  const { createRecoveryModule } =
+    require('../../backend/recovery/create-recovery-module') as typeof import('../../backend/recovery/create-recovery-module');
+  const { RecoveryLinks, signedImageUrls } =
+    require('../../backend/recovery/links/recovery-links') as typeof import('../../backend/recovery/links/recovery-links');
+  const { deriveKey } =
+    require('../../backend/secrets/derived-key') as typeof import('../../backend/secrets/derived-key');
+  const { config, stores } = parts;
+  const recoveryLinks = new RecoveryLinks(deriveKey(config.sealing, 'recovery-links'));
+  const recovery = await createRecoveryModule(config, {
+    logger: parts.logger,
+    ...(stores.kind === 'sqlite' ? { db: stores.db } : { cosmos: stores.containers }),
+    blobs: parts.backups.blobs,
+    imageUrl: signedImageUrls(recoveryLinks),
+  });
+  return { recovery, recoveryLinks };
+}
+
+/**
+ * `RunningApp.exportLink`: absolute links for the bot's cards, on `https://<TAB_DOMAIN>` when the
+ * tab's domain is configured (the address people reach), else on the address the server listens on.
+ */
+function exportLinks(parts: {
+  config: AppConfig;
+  recovery: RecoveryModule;
+  recoveryLinks: RecoveryLinks;
+  listening: { url?: string };
+}): RunningApp['exportLink'] {
+  const { prepareExportLink } =
+    require('../../backend/recovery/links/export-links') as typeof import('../../backend/recovery/links/export-links');
+  return async (actor, tenantId, request) => {
+    // A download checks that its admin still is one: only a person can be.
+    if (actor.kind !== 'user') throw new Error(`an export link is made for a person, not the ${actor.kind}`);
+    const base = parts.config.publicUrl ?? parts.listening.url;
+    if (!base) throw new Error('export links are made once the server listens');
+    const link = await prepareExportLink(
+      { exports: parts.recovery.exports, links: parts.recoveryLinks },
+      actor,
+      tenantId,
+      request,
+    );
+    return {
+      url: `${base}${link.path}`,
+      fileName: link.fileName,
+      contentType: link.contentType,
+      expiresAt: link.expiresAt,
+    };
+  };
+}
+
 /** botbuilder stays inside bot/: this process only hands it the backend's services. */
 function chatVaultBot(parts: {
   config: AppConfig;
@@ -254,6 +384,7 @@ function chatVaultBot(parts: {
   backups: BackupModule;
   governance: GovernanceModule;
   scope: ScopeService;
+  exportLink: RunningApp['exportLink'];
 }): ChatVaultBot {
   const { createChatVaultBot } = require('../../bot/create-bot') as typeof import('../../bot/create-bot');
   const { botBackupFrom } = require('../../bot/backend-wiring') as typeof import('../../bot/backend-wiring');
@@ -270,6 +401,7 @@ function chatVaultBot(parts: {
       audit: governance.audit,
       targets: governance.targets,
       scope: parts.scope,
+      recovery: { exportLink: parts.exportLink },
       clock: systemClock,
       logger,
     },
@@ -285,6 +417,8 @@ function tabApiMount(parts: {
   backups: BackupModule;
   governance: GovernanceModule;
   scope: ScopeService;
+  recovery: RecoveryModule;
+  recoveryLinks: RecoveryLinks;
 }): HttpMount {
   const { createTabApiMount } =
     require('../../backend/api/create-tab-api-mount') as typeof import('../../backend/api/create-tab-api-mount');
@@ -307,6 +441,8 @@ function tabApiMount(parts: {
     notifications: governance.targets,
     audit: governance.audit,
     scope: parts.scope,
+    recovery: parts.recovery,
+    recoveryLinks: parts.recoveryLinks,
     ...(simulator ? { demoSignIn: demoSignIn(simulator, config) } : {}),
   });
 }

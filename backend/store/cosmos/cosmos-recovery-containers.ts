@@ -58,8 +58,15 @@ export async function openCosmosRecoveryContainers(
   client: CosmosClient,
   databaseId: string,
 ): Promise<CosmosRecoveryContainers> {
-  const backup = await openCosmosContainers(client, databaseId);
-  const { container: search } = await client.database(databaseId).containers.createIfNotExists({
+  return withCosmosSearch(await openCosmosContainers(client, databaseId));
+}
+
+/**
+ * Adds `search` (created when missing, in the same database) to the backup's containers a process
+ * has open already: recovery shares their client instead of opening another.
+ */
+export async function withCosmosSearch(backup: CosmosContainers): Promise<CosmosRecoveryContainers> {
+  const { container: search } = await backup.tenant.database.containers.createIfNotExists({
     id: SEARCH_CONTAINER,
     partitionKey: { paths: ['/pk'] },
     indexingPolicy: SEARCH_INDEXING,

@@ -11,7 +11,7 @@ import { createTabApiMount, type TabApiDeps } from '../../../backend/api/create-
 import type { DemoSignIn } from '../../../backend/api/demo-sign-in';
 import type { TabApiLimits } from '../../../backend/api/request-limits';
 import { errorSchema } from '../../../backend/api/response-schemas';
-import type { RouteSpec } from '../../../backend/api/route-spec';
+import { isStreamSuccess, type RouteSpec } from '../../../backend/api/route-spec';
 import { SsoTokenVerifier } from '../../../backend/api/sso-token-verifier';
 import type { TokenVerifier } from '../../../backend/api/tab-principal';
 import { BackupService } from '../../../backend/backup/backup-service';
@@ -29,12 +29,20 @@ import { AdminService } from '../../../backend/governance/admin-service';
 import { AuditLog } from '../../../backend/governance/audit-log';
 import { NotificationService } from '../../../backend/notifications/notification-service';
 import { silentLogger } from '../../../backend/observability/logger';
+import {
+  createRecoveryServices,
+  type RecoveryServices,
+} from '../../../backend/recovery/create-recovery-module';
+import { RecoveryLinks, signedImageUrls } from '../../../backend/recovery/links/recovery-links';
 import { EnvelopeSealer } from '../../../backend/secrets/envelope-sealer';
 import { LocalKeyWrapper } from '../../../backend/secrets/local-key-wrapper';
 import type { HttpMount, RunningHttpServer } from '../../../backend/server/http-server';
 import type { BackupStore } from '../../../backend/store/backup-store';
 import { openSqlite } from '../../../backend/store/sqlite/open-sqlite';
 import { createSqliteBackupStore } from '../../../backend/store/sqlite/sqlite-backup-store';
+import { createSqliteRecoveryStore } from '../../../backend/store/sqlite/sqlite-recovery-store';
+import type { RecoveryStore } from '../../../backend/store/recovery-store';
+import { connectedScopeGroups } from '../../../backend/backup/scope/scope-group-source';
 import { ScopeService } from '../../../backend/backup/scope/scope-service';
 import { SqliteConnectionStore } from '../../../backend/store/sqlite/sqlite-connection-store';
 import { SqliteNotificationTargetStore } from '../../../backend/store/sqlite/sqlite-notification-target-store';
@@ -65,6 +73,7 @@ export class HookGate {
 export interface ApiAnswer {
   status: number;
   headers: Headers;
+  /** The JSON answer; for a route that answers bytes (an image, a download), a Buffer of them. */
   body: unknown;
 }
 
@@ -86,6 +95,11 @@ export interface TabApiHarness {
   backup: BackupService;
   admins: AdminService;
   notifications: NotificationService;
+  /** Recovery over the same database and blob store, as the API is given it (absent: `withoutRecovery`). */
+  recovery: RecoveryServices;
+  recoveryStore: RecoveryStore;
+  /** The key the API's recovery links are signed with (random per harness). */
+  linkKey: Buffer;
   gate: HookGate;
   /** The API's routes as restify holds them: `METHOD /path/{param}`. */
   routes(): string[];
@@ -105,6 +119,10 @@ export async function startTabApi(
     progressEveryMs?: number;
     /** Served beside the API on the same server (the tab's static files). */
     extraMounts?: HttpMount[];
+    /** Mount the API without the recovery services (their routes then answer 503). */
+    withoutRecovery?: boolean;
+    /** Replaces some of the real recovery services the API is given (a fake export, say). */
+    recoveryOverride?: Partial<RecoveryServices>;
   } = {},
 ): Promise<TabApiHarness> {
   const logger = silentLogger();
@@ -112,18 +130,20 @@ export async function startTabApi(
   const blobDir = mkdtempSync(join(tmpdir(), 'chatvault-api-'));
   const endpoints = { graphBaseUrl: sim.graphBaseUrl, authorityHost: sim.authorityHost };
   const connectionStore = new SqliteConnectionStore(db);
+  const tester = new GraphConnectionTester(endpoints);
   const connections = new ConnectionService({
     store: connectionStore,
     sealer: new EnvelopeSealer(new LocalKeyWrapper(randomBytes(32))),
-    tester: new GraphConnectionTester(endpoints),
+    tester,
     clock: systemClock,
     logger,
   });
   const backupStore = createSqliteBackupStore(db);
+  const blobs = new FsBlobStore({ dir: blobDir });
   const gate = new HookGate(options.gateAt ?? 'item-done');
   const backup = new BackupService({
     store: backupStore,
-    blobs: new FsBlobStore({ dir: blobDir }),
+    blobs,
     graphFor: graphSources({ endpoints, connection: connections, logger }),
     clock: systemClock,
     settings: resolveBackupSettings({
@@ -154,6 +174,7 @@ export async function startTabApi(
     directory,
     audit: connectionStore,
     clock: systemClock,
+    groups: connectedScopeGroups({ endpoints, connection: connections, tester, logger }),
   });
   const notifications = new NotificationService({
     store: new SqliteNotificationTargetStore(db),
@@ -162,6 +183,23 @@ export async function startTabApi(
     clock: systemClock,
     logger,
   });
+  const linkKey = randomBytes(32);
+  const recoveryLinks = new RecoveryLinks(linkKey);
+  const recoveryStore = createSqliteRecoveryStore(db);
+  const recovery: RecoveryServices = {
+    ...createRecoveryServices(
+      {
+        backup: backupStore,
+        recovery: recoveryStore,
+        blobs,
+        auditStore: connectionStore,
+        clock: systemClock,
+        logger,
+      },
+      { imageUrl: signedImageUrls(recoveryLinks) },
+    ),
+    ...options.recoveryOverride,
+  };
   const deps: TabApiDeps = {
     logger,
     verifier:
@@ -174,6 +212,7 @@ export async function startTabApi(
     notifications,
     audit,
     scope,
+    ...(options.withoutRecovery ? {} : { recovery, recoveryLinks }),
     ...(options.demoSignIn ? { demoSignIn: options.demoSignIn } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     userTable: { cacheMs: 0 },
@@ -201,6 +240,9 @@ export async function startTabApi(
     backup,
     admins,
     notifications,
+    recovery,
+    recoveryStore,
+    linkKey,
     gate,
     routes: () =>
       (Object.values(http.server.router.getRoutes()) as unknown as { method: string; path: string }[])
@@ -239,10 +281,19 @@ async function call(
     headers,
     ...(body !== undefined ? { body } : {}),
   });
+  const spec = routeOf(method, path);
+  if (response.status < 300 && spec && isStreamSuccess(spec.success)) {
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: Buffer.from(await response.arrayBuffer()),
+    };
+  }
   const text = await response.text();
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
-  const spec = routeOf(method, path);
-  if (response.status < 300 && spec) conforms(spec.success.schema, parsed, `${method} ${path}`);
+  if (response.status < 300 && spec && !isStreamSuccess(spec.success)) {
+    conforms(spec.success.schema, parsed, `${method} ${path}`);
+  }
   if (response.status >= 400) conforms(errorSchema, parsed, `${method} ${path} (${response.status})`);
   return { status: response.status, headers: response.headers, body: parsed };
 }
