@@ -23,6 +23,7 @@ async function column(page: Page, index: number): Promise<string[]> {
 
 const NAME = 0;
 const MESSAGES = 4;
+const SCOPE = 5;
 const number = (text: string) => Number(text.replace(/[^\d]/g, ''));
 
 /**
@@ -227,6 +228,65 @@ describe('tab: Backups in a browser', function () {
     await form.getByRole('button', { name: 'Save scope' }).click();
     await form.getByText(/^Now backing up everyone/).waitFor();
     assert.equal(tab.apiCalls.filter((c) => c === 'PUT /api/v1/scope').length, 3);
+  });
+
+  it('shows who is in the backup scope in the people table, and filters and sorts by it', async () => {
+    const { page } = tab;
+    const table = page.getByTestId('user-table');
+    const memberScope = () =>
+      table
+        .getByRole('row', { name: new RegExp(server.memberName) })
+        .locator('td')
+        .nth(SCOPE);
+    const byName = async () => {
+      const [names, scopes] = [await column(page, NAME), await column(page, SCOPE)];
+      return new Map(names.map((name, i) => [name, scopes[i]!]));
+    };
+    await table.locator('tbody tr').first().waitFor();
+    assert.match((await memberScope().textContent()) ?? '', /^In scope/);
+    const everyone = await column(page, NAME);
+
+    const form = page.getByRole('form', { name: 'Backup scope' });
+    await form.getByRole('radio', { name: 'Everyone except the people listed' }).check();
+    await form.getByRole('textbox', { name: 'People to leave out' }).fill(server.memberUpn);
+    await form.getByRole('button', { name: 'Save scope' }).click();
+    await form.getByText(/^Now backing up everyone except the people listed/).waitFor();
+    // The table reads again after the save, with no other change of its controls.
+    await memberScope().getByText('Not in scope', { exact: true }).waitFor();
+    const scopes = await byName();
+    assert.equal(scopes.get(server.memberName), 'Not in scope');
+    for (const [name, text] of scopes) {
+      if (name !== server.memberName) assert.match(text, /^In scope (since .*\d.*|from the start)$/, name);
+    }
+    await screenshot(page, 'people-scope');
+
+    const filter = page.getByLabel('Scope', { exact: true });
+    await filter.selectOption({ label: 'In scope' });
+    await page.getByText(`${everyone.length - 1} people match`, { exact: false }).waitFor();
+    const inside = await column(page, NAME);
+    assert.ok(!inside.includes(server.memberName), 'the person left out is hidden');
+    assert.equal(inside.length, everyone.length - 1);
+
+    await filter.selectOption({ label: 'Not in scope' });
+    await page.getByText(/^1 person matches/).waitFor();
+    assert.deepEqual(await column(page, NAME), [server.memberName]);
+
+    await filter.selectOption({ label: 'All' });
+    const header = table.getByRole('columnheader', { name: 'Backup scope' });
+    await header.getByRole('button').click();
+    await page.getByText(/sorted by backup scope \(ascending\)/).waitFor();
+    assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+    const sorted = await column(page, NAME);
+    assert.equal(sorted.length, everyone.length);
+    assert.equal(sorted.at(-1), server.memberName, 'people left out come after those in scope');
+
+    // Back to everyone, as the scope was.
+    await form.getByRole('radio', { name: 'Everyone, new users included' }).check();
+    await form.getByRole('button', { name: 'Save scope' }).click();
+    await form.getByText(/^Now backing up everyone, new users included/).waitFor();
+    await memberScope()
+      .getByText(/^In scope since/)
+      .waitFor();
   });
 
   for (const theme of ['Default', 'Dark', 'High contrast'] as const) {

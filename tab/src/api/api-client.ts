@@ -20,6 +20,8 @@ import type {
   UsersPage,
   UsersQuery,
 } from './types';
+import { query } from './query-string';
+import { RecoveryApi } from './recovery-api';
 
 /** The server's codes, and two of the tab's own: the request never got an answer, or no token. */
 export type ClientErrorCode = ApiErrorCode | 'network' | 'sign_in';
@@ -90,6 +92,11 @@ export class ApiClient {
   removeTarget = (targetId: string) =>
     this.request<{ removed: true }>('DELETE', `/notifications/targets/${encodeURIComponent(targetId)}`);
   audit = (limit = 50) => this.request<{ items: AuditEntry[] }>('GET', `/audit${query({ limit })}`);
+
+  /** Browse, search, export, retention and erasure (/recovery/…). */
+  recovery = new RecoveryApi(<T>(method: string, path: string, body?: unknown) =>
+    this.request<T>(method, path, body),
+  );
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     try {
@@ -166,15 +173,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function query(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(name, String(value));
-  }
-  const text = search.toString();
-  return text === '' ? '' : `?${text}`;
 }
 
 function describe(error: unknown): string {

@@ -58,6 +58,8 @@ export interface UsersQuery {
   order?: 'asc' | 'desc';
   filter?: string;
   state?: UserState | 'problems';
+  /** Only people in the backup scope (`true`), or only those left out (`false`). */
+  inScope?: 'true' | 'false';
   limit?: number;
   cursor?: string;
 }

@@ -13,6 +13,7 @@ import { CredentialsPage } from '../pages/credentials/credentials-page';
 import { AskAnAdminPage, ConnectFirstPage } from '../pages/info/ask-an-admin-page';
 import { PrivacyPage, TermsPage } from '../pages/info/legal-pages';
 import { OutsideTeamsPage } from '../pages/info/outside-teams-page';
+import { RecoveryPage } from '../pages/recovery/recovery-page';
 import { connectToTeams, type TeamsTheme } from '../teams/teams-host';
 import { CachedToken } from '../teams/token-expiry';
 import { fluentTheme } from '../theme/themes';
@@ -40,6 +41,7 @@ const useStyles = makeStyles({
 const TITLES: Record<Route, string> = {
   credentials: 'Credentials',
   backups: 'Backups',
+  recovery: 'Recovery',
   admins: 'Admins',
   privacy: 'Privacy',
   terms: 'Terms of use',
@@ -241,6 +243,12 @@ function pageFor(route: Route, props: PageProps) {
       return <CredentialsPage {...props} />;
     case 'backups':
       return me.isAdmin ? <BackupsPage {...props} /> : <ConnectFirstPage focusHeading={props.focusHeading} />;
+    case 'recovery':
+      return me.isAdmin ? (
+        <RecoveryPage {...props} />
+      ) : (
+        <ConnectFirstPage focusHeading={props.focusHeading} />
+      );
     case 'admins':
       return me.isAdmin ? <AdminsPage {...props} /> : <ConnectFirstPage focusHeading={props.focusHeading} />;
     case 'privacy':

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 
 /** The tab's pages, one per hash route (`#/credentials`…); the manifest opens `#/credentials`. */
-export type Route = 'credentials' | 'backups' | 'admins' | 'privacy' | 'terms';
+export type Route = 'credentials' | 'backups' | 'recovery' | 'admins' | 'privacy' | 'terms';
 
 export const ADMIN_ROUTES: readonly { route: Route; label: string }[] = [
   { route: 'credentials', label: 'Credentials' },
   { route: 'backups', label: 'Backups' },
+  { route: 'recovery', label: 'Recovery' },
   { route: 'admins', label: 'Admins' },
 ];
 
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   switch (name) {
     case 'backups':
+    case 'recovery':
     case 'admins':
     case 'privacy':
     case 'terms':

@@ -13,6 +13,9 @@ export function BackupsPage(props: PageProps) {
   // Bumped when a run finishes: the history, the chart and the people table read again.
   const [version, setVersion] = useState(0);
   const onRunFinished = useCallback(() => setVersion((v) => v + 1), []);
+  // Bumped when a saved scope changed something: the people table shows who is in it now.
+  const [scopeSaves, setScopeSaves] = useState(0);
+  const onScopeSaved = useCallback(() => setScopeSaves((v) => v + 1), []);
 
   return (
     <div className={styles.page}>
@@ -25,10 +28,10 @@ export function BackupsPage(props: PageProps) {
         <ScheduleForm api={api} />
       </Section>
       <Section id="scope" title="Whose chats are backed up">
-        <ScopeForm api={api} />
+        <ScopeForm api={api} onSaved={onScopeSaved} />
       </Section>
       <Section id="people" title="People">
-        <UserTable api={api} version={version} />
+        <UserTable api={api} version={version + scopeSaves} />
       </Section>
     </div>
   );

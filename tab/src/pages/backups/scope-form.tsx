@@ -17,11 +17,29 @@ import { LiveRegion } from '../../common/live-region';
 import { asApiError, useResource } from '../../common/use-resource';
 
 /**
- * A pasted list, one per line or separated by commas, semicolons or spaces: the rule the server's
- * `splitUserList` applies (kept here so no server code lands in the tab's bundle).
+ * A pasted list, one per line or separated by commas, semicolons or spaces, a group's display name
+ * with spaces quoted (`group:"Sales Team"`): the rule the server's `splitUserList` applies (kept
+ * here so no server code lands in the tab's bundle).
  */
 export function splitPastedUsers(text: string): string[] {
-  return text.split(/[\s,;]+/).filter((entry) => entry !== '');
+  return text.match(/group:"[^"]*"|[^\s,;]+/gi) ?? [];
+}
+
+/** An Entra group the scope names, as the API reports it beside `users`. */
+interface ScopeGroup {
+  id: string;
+  displayName: string;
+  /** Its user members (nested groups included) when last read. */
+  members: number;
+}
+
+/**
+ * The scope's groups: the server sends them beside `users`; the response schema does not list
+ * them yet, so they are read defensively.
+ */
+function groupsOf(scope: BackupScope): ScopeGroup[] {
+  const groups = (scope as BackupScope & { groups?: unknown }).groups;
+  return Array.isArray(groups) ? (groups as ScopeGroup[]) : [];
 }
 
 const MODES: { value: ScopeMode; label: string }[] = [
@@ -32,8 +50,8 @@ const MODES: { value: ScopeMode; label: string }[] = [
 
 type ScopeField = 'mode' | 'users';
 
-export function ScopeForm(props: { api: ApiClient }) {
-  const { api } = props;
+export function ScopeForm(props: { api: ApiClient; onSaved?: () => void }) {
+  const { api, onSaved } = props;
   const styles = useLayoutStyles();
   const loaded = useResource(() => api.scope(), [api]);
   const [draft, setDraft] = useState<{ mode: ScopeMode; users: string; version: number }>();
@@ -59,7 +77,7 @@ export function ScopeForm(props: { api: ApiClient }) {
     setResult(undefined);
     const users = draft.mode === 'all' ? [] : splitPastedUsers(draft.users);
     if (draft.mode !== 'all' && users.length === 0) {
-      setErrors({ users: 'List at least one person (UPN or object id), or choose everyone.' });
+      setErrors({ users: 'List at least one person (UPN or object id) or group, or choose everyone.' });
       return;
     }
     setErrors({});
@@ -68,6 +86,7 @@ export function ScopeForm(props: { api: ApiClient }) {
       const saved = await api.saveScope({ mode: draft.mode, users, expectedVersion: draft.version });
       loaded.set(saved);
       setResult({ saved });
+      if (saved.changed) onSaved?.();
     } catch (failure) {
       const error = asApiError(failure);
       if (error.code === 'invalid_input' && (error.field === 'mode' || error.field === 'users')) {
@@ -100,7 +119,12 @@ export function ScopeForm(props: { api: ApiClient }) {
       {draft.mode !== 'all' ? (
         <Field
           label={draft.mode === 'only' ? 'People to back up' : 'People to leave out'}
-          hint="Paste UPNs or object ids: one per line, or separated by commas, semicolons or spaces."
+          hint={
+            'Paste UPNs or object ids: one per line, or separated by commas, semicolons or spaces. ' +
+            'Name an Entra group as group:<name or object id> (quote a name with spaces: ' +
+            'group:"Sales Team"); its members, nested groups included, are read at every backup. ' +
+            'Groups need the app permission GroupMember.Read.All, with admin consent.'
+          }
           validationState={errors.users ? 'error' : 'none'}
           validationMessage={errors.users}
         >
@@ -111,6 +135,18 @@ export function ScopeForm(props: { api: ApiClient }) {
             onChange={(_, d) => setDraft({ ...draft, users: d.value })}
           />
         </Field>
+      ) : null}
+      {draft.mode !== 'all' && groupsOf(current).length > 0 ? (
+        <p>
+          Groups saved in this scope:{' '}
+          {groupsOf(current)
+            .map(
+              (g) =>
+                `${g.displayName} (group:${g.id}, ${g.members} ${g.members === 1 ? 'person' : 'people'})`,
+            )
+            .join('; ')}
+          .
+        </p>
       ) : null}
       <p>{current.rule}</p>
       <div className={styles.row}>
@@ -139,7 +175,11 @@ export function ScopeForm(props: { api: ApiClient }) {
 function toDraft(scope: BackupScope) {
   return {
     mode: scope.mode,
-    users: scope.users.map((u) => u.userPrincipalName).join('\n'),
+    // Groups go back by object id: their names may change or be shared.
+    users: [
+      ...scope.users.map((u) => u.userPrincipalName),
+      ...groupsOf(scope).map((g) => `group:${g.id}`),
+    ].join('\n'),
     version: scope.version,
   };
 }

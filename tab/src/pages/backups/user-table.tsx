@@ -39,14 +39,20 @@ const COLUMNS: { key: UserSortKey; label: string }[] = [
   { key: 'state', label: 'State' },
   { key: 'chats', label: 'Chats' },
   { key: 'messages', label: 'Messages' },
+  { key: 'inScope', label: 'Backup scope' },
   { key: 'lastBackedUpAt', label: 'Last backed up' },
+];
+
+const SCOPE_FILTERS: { value: NonNullable<UsersQuery['inScope']>; label: string }[] = [
+  { value: 'true', label: 'In scope' },
+  { value: 'false', label: 'Not in scope' },
 ];
 
 type Sort = { key: UserSortKey; order: 'asc' | 'desc' };
 
 /**
- * Everyone the backup covers, sorted and filtered by the server (a tenant can have many thousands
- * of people, so the table never holds them all).
+ * Everyone the backup found, sorted and filtered by the server (a tenant can have many thousands
+ * of people, so the table never holds them all), with their place in the backup scope.
  */
 export function UserTable(props: { api: ApiClient; version: number }) {
   const { api, version } = props;
@@ -56,6 +62,7 @@ export function UserTable(props: { api: ApiClient; version: number }) {
   const [filterText, setFilterText] = useState('');
   const [filter, setFilter] = useState('');
   const [state, setState] = useState<UsersQuery['state'] | ''>('');
+  const [inScope, setInScope] = useState<UsersQuery['inScope'] | ''>('');
   const [rows, setRows] = useState<UserRow[]>();
   /** The sort and filters of the rows on screen (the controls may already ask for the next ones). */
   const [shown, setShown] = useState<{ sort: Sort; filtered: boolean }>();
@@ -75,6 +82,7 @@ export function UserTable(props: { api: ApiClient; version: number }) {
     limit: PAGE_SIZE,
     ...(filter ? { filter } : {}),
     ...(state ? { state } : {}),
+    ...(inScope ? { inScope } : {}),
   };
 
   useEffect(() => {
@@ -84,7 +92,7 @@ export function UserTable(props: { api: ApiClient; version: number }) {
       (page) => {
         if (!current) return;
         setRows(page.items);
-        setShown({ sort, filtered: Boolean(filter || state) });
+        setShown({ sort, filtered: Boolean(filter || state || inScope) });
         setTotal(page.total);
         setCursor(page.cursor);
         setError(undefined);
@@ -100,7 +108,7 @@ export function UserTable(props: { api: ApiClient; version: number }) {
       current = false;
     };
     // The query's parts are the dependencies; the object itself is new on every render.
-  }, [api, version, sort.key, sort.order, filter, state]);
+  }, [api, version, sort.key, sort.order, filter, state, inScope]);
 
   const more = async () => {
     if (!cursor) return;
@@ -139,6 +147,16 @@ export function UserTable(props: { api: ApiClient; version: number }) {
             {(Object.keys(STATE_LABELS) as UserState[]).map((s) => (
               <option key={s} value={s}>
                 {STATE_LABELS[s]}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Scope">
+          <Select value={inScope} onChange={(_, d) => setInScope(d.value as UsersQuery['inScope'] | '')}>
+            <option value="">All</option>
+            {SCOPE_FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
               </option>
             ))}
           </Select>
@@ -190,6 +208,7 @@ export function UserTable(props: { api: ApiClient; version: number }) {
                   </TableCell>
                   <TableCell>{format.number(row.chats)}</TableCell>
                   <TableCell>{format.number(row.messages)}</TableCell>
+                  <TableCell>{scopeText(row, format.dateTime)}</TableCell>
                   <TableCell className={styles.nowrap}>
                     {row.lastBackedUpAt ? format.dateTime(row.lastBackedUpAt) : 'Not yet'}
                   </TableCell>
@@ -219,6 +238,12 @@ export function UserTable(props: { api: ApiClient; version: number }) {
       ) : null}
     </>
   );
+}
+
+/** Null "since" for someone in scope: they never left it, since before the scope was first changed. */
+function scopeText(row: UserRow, dateTime: (iso: string) => string): string {
+  if (!row.inScope) return 'Not in scope';
+  return row.inScopeSince ? `In scope since ${dateTime(row.inScopeSince)}` : 'In scope from the start';
 }
 
 function summary(count: string, total: number, shown: { sort: Sort; filtered: boolean }): string {

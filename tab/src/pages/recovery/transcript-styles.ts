@@ -1,0 +1,117 @@
+import { makeStyles, tokens } from '@fluentui/react-components';
+
+/** The transcript's look: Fluent tokens only, so each of Teams' themes recolours it. */
+export const useTranscriptStyles = makeStyles({
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+  },
+  message: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    ':focus-visible': { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
+  },
+  deleted: {
+    backgroundColor: tokens.colorNeutralBackground3,
+    border: `${tokens.strokeWidthThin} dashed ${tokens.colorNeutralStroke1}`,
+    color: tokens.colorNeutralForeground2,
+  },
+  anchor: {
+    border: `${tokens.strokeWidthThick} solid ${tokens.colorCompoundBrandStroke}`,
+    backgroundColor: tokens.colorBrandBackground2,
+  },
+  event: {
+    alignSelf: 'center',
+    fontStyle: 'italic',
+    color: tokens.colorNeutralForeground2,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    ':focus-visible': { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
+  },
+  header: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'baseline',
+    gap: tokens.spacingHorizontalS,
+  },
+  sender: { fontWeight: tokens.fontWeightSemibold },
+  time: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
+  subject: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
+  // The server's sanitised HTML: only formatting tags, links, images and its own few classes.
+  body: {
+    overflowWrap: 'anywhere',
+    '& p': { margin: `0 0 ${tokens.spacingVerticalXS} 0` },
+    '& img': { maxWidth: '100%', height: 'auto', display: 'block', margin: `${tokens.spacingVerticalXS} 0` },
+    '& a': { color: tokens.colorBrandForegroundLink },
+    '& pre': { whiteSpace: 'pre-wrap', fontFamily: tokens.fontFamilyMonospace },
+    '& code': { fontFamily: tokens.fontFamilyMonospace },
+    '& blockquote': {
+      margin: `${tokens.spacingVerticalXS} 0`,
+      paddingLeft: tokens.spacingHorizontalM,
+      borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`,
+    },
+    '& table': { borderCollapse: 'collapse' },
+    '& td, & th': {
+      border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+      padding: tokens.spacingHorizontalXS,
+    },
+    '& .mention': { color: tokens.colorBrandForeground1, fontWeight: tokens.fontWeightSemibold },
+    '& .missing-image': { color: tokens.colorNeutralForeground2, fontStyle: 'italic' },
+  },
+  reply: {
+    margin: 0,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    borderLeft: `${tokens.strokeWidthThicker} solid ${tokens.colorNeutralStroke1}`,
+    backgroundColor: tokens.colorNeutralBackground3,
+    color: tokens.colorNeutralForeground2,
+    fontSize: tokens.fontSizeBase200,
+  },
+  meta: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, margin: 0 },
+  chips: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalXS,
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+  },
+  chip: {
+    padding: `0 ${tokens.spacingHorizontalS}`,
+    borderRadius: tokens.borderRadiusCircular,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+    fontSize: tokens.fontSizeBase200,
+  },
+  attachments: {
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    fontSize: tokens.fontSizeBase200,
+    '& a': { color: tokens.colorBrandForegroundLink },
+  },
+  versions: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+  },
+  version: {
+    paddingLeft: tokens.spacingHorizontalM,
+    borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke2}`,
+  },
+  toolbar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'end',
+    gap: tokens.spacingHorizontalM,
+  },
+});
