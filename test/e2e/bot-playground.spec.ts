@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { jwtDecrypt } from 'jose';
 import type { Browser } from 'playwright-core';
 import type { PlaygroundTenant } from '../../cli/app/agents-playground-config';
 import { bindTenant } from '../../backend/connection/tenant-binding';
+import { deriveKey } from '../../backend/secrets/derived-key';
+import type { ExportManifest } from '../../backend/recovery/export/export-schema';
+import { readZip } from '../../backend/recovery/testdata/read-zip';
+import type { AuditEvent } from '../../backend/store/connection-records';
 import { simulatedPlaygroundTenant } from '../../cli/app/local-agents-playground';
+import type { SimulatorHandle } from '../../simulator/server';
 import { startTestApp, type TestApp } from '../support/app';
 import { launchChromium, requireChromium } from '../support/playground/chromium';
 import { agentsPlaygroundConfig } from '../support/playground/playground-config';
@@ -153,6 +159,112 @@ describe('ChatVault bot in the Agents Playground (e2e, Chromium)', function () {
     await assertNoSecretInPage(ui!, secrets);
     await ui!.screenshot('chatvault-6-status-finished');
 
+    // Export: the admin's own chats as HTML. The card says what, how, which file and until when;
+    // the link itself is only behind its Download (an Action.OpenUrl), never in any text.
+    const admin = tenant.user;
+    await ui!.sendMessage(`export user ${admin.upn} html`);
+    card = await ui!.waitForCardText('Export ready to download');
+    text = await ui!.readCardText(card);
+    assert.match(text, new RegExp(`Exports The chats of ${escapeRegExp(admin.upn)} `));
+    assert.match(text, /As of Now: the latest state of every message, with its earlier versions /);
+    assert.match(
+      text,
+      /Format HTML: a zip with a transcript per chat to read in any browser, and an index page /,
+    );
+    const fileName = /File (chatvault-export-user-[\w-]+-html-\d{8}T\d{6}Z\.zip) /.exec(text)?.[1];
+    assert.ok(fileName, `no file name on the card: ${text}`);
+    const worksUntil = /Link works until (\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC) /.exec(text)?.[1];
+    assert.ok(worksUntil, `no expiry on the card: ${text}`);
+    assert.match(text, /This link is yours alone and works until .+ \(15 minutes\)\. Do not share it/);
+    assert.match(
+      text,
+      /The download checks again that you are a ChatVault admin and is recorded in the audit trail\./,
+    );
+    assert.equal(await ui!.openUrlAction(card, 'Download').count(), 1);
+    // The Playground shows an Action.OpenUrl's address as the last line of its tooltip: read there.
+    const tooltip = (await ui!.openUrlAction(card, 'Download').getAttribute('title')) ?? '';
+    const link = new URL(tooltip.split('\n').pop()!);
+    assert.equal(link.origin, new URL(app!.http.url).origin, "the link is the app's own, absolute");
+    assert.equal(link.pathname, '/api/v1/recovery/downloads');
+    const token = link.searchParams.get('t') ?? '';
+    // The token is encrypted (its claims name people): opened here with the app's own link key.
+    const { payload: claims } = await jwtDecrypt(token, deriveKey(app!.config.sealing, 'recovery-links'));
+    assert.ok(!token.includes('.') || token.split('.').length === 5, 'a compact JWE');
+    assert.equal(claims.exp! - claims.iat!, 15 * 60, 'the link works for 15 minutes');
+    const expiry = new Date(claims.exp! * 1000).toISOString();
+    assert.equal(
+      `${expiry.slice(0, 10)} ${expiry.slice(11, 16)} UTC`,
+      worksUntil,
+      'the card says until when',
+    );
+    assert.ok(
+      !(await ui!.page.locator('body').innerText()).includes(token),
+      "the link is in the page's text",
+    );
+    await ui!.screenshot('chatvault-7-export-link');
+
+    const auditBefore = await exportedEvents(app!, tenant.id);
+    const download = await ui!.downloadFrom(card, 'Download');
+    assert.equal(download.url, link.href, 'Download opened the link on the card');
+    assert.equal(download.pagesOpened, 1, 'the Playground opens it in a new page, as Teams opens a tab');
+    assert.equal(download.fileName, fileName, 'the file is named as the card said');
+    const files = await readZip(download.bytes);
+    const manifest = JSON.parse(files.get('manifest.json')?.toString() ?? '{}') as ExportManifest;
+    assert.equal(manifest.format, 'chatvault-export-manifest');
+    assert.equal(manifest.tenantId, tenant.id);
+    assert.equal(manifest.exportFormat, 'html');
+    assert.deepEqual(manifest.scope, { kind: 'user', userId: admin.id });
+    assert.ok(manifest.chats.length > 0, 'the admin has chats in the backup');
+    assert.equal(manifest.counts.chats, manifest.chats.length);
+    const index = files.get('index.html')?.toString() ?? '';
+    for (const chat of manifest.chats) {
+      assert.ok(files.has(chat.file), `${chat.file} is listed but not in the zip`);
+      assert.ok(index.includes(`href="${chat.file}"`), `index.html does not link ${chat.file}`);
+    }
+    // A message the simulated tenant holds, found in its chat's transcript.
+    const known = manifest.chats
+      .map((chat) => ({ chat, message: plainMessage(sim, tenant.id, chat.chatId) }))
+      .find((c) => c.message !== undefined);
+    assert.ok(known?.message, 'no exported chat holds a plain message in the simulator');
+    const { chat: knownChat, message } = known;
+    const transcript = files.get(knownChat.file)!.toString();
+    assert.ok(
+      transcript.includes(`id="m-${message.id}"`),
+      `message ${message.id} is not in ${knownChat.file}`,
+    );
+    assert.ok(transcript.includes(escapeHtml(message.text)), `its words are not there: ${message.text}`);
+    assert.ok(transcript.includes(escapeHtml(message.sender)), `its sender is not there: ${message.sender}`);
+
+    // The download is the export: audited `exported` by this admin, with what it held.
+    const exported = await eventually(
+      async () =>
+        (await exportedEvents(app!, tenant.id)).filter((e) => !auditBefore.some((b) => b.id === e.id)),
+      (events) => events.length > 0,
+    );
+    assert.equal(exported.length, 1);
+    assert.deepEqual(exported[0]!.actor, { kind: 'user', id: admin.id, name: admin.displayName });
+    assert.equal(exported[0]!.subject, admin.id);
+    assert.deepEqual(
+      {
+        format: exported[0]!.details?.format,
+        zip: exported[0]!.details?.zip,
+        chats: exported[0]!.details?.chats,
+        messages: exported[0]!.details?.messages,
+        bytes: exported[0]!.details?.bytes,
+        outcome: exported[0]!.details?.outcome,
+      },
+      {
+        format: 'html',
+        zip: true,
+        chats: manifest.counts.chats,
+        messages: manifest.counts.messages,
+        bytes: download.bytes.length,
+        outcome: 'complete',
+      },
+    );
+    // This test does not capture the app's log (LOG_LEVEL silent), so that the link is never
+    // logged is asserted where the log is captured: bot/chatvault-bot-export.spec.ts.
+
     assert.deepEqual(playground!.refusedConnections(), []);
   });
 
@@ -185,10 +297,60 @@ describe('ChatVault bot in the Agents Playground (e2e, Chromium)', function () {
     assert.match(text, new RegExp(`Chats ${last.counters.chats} `));
     assert.match(text, new RegExp(`Messages ${last.counters.messagesNew} new`));
     assert.equal(await notice.getByRole('button', { name: 'History', exact: true }).count(), 1);
-    await ui!.screenshot('chatvault-7-channel-notice');
+    await ui!.screenshot('chatvault-8-channel-notice');
     assert.deepEqual(playground!.refusedConnections(), []);
   });
 });
+
+/** The audit trail's `exported` events, newest first. */
+async function exportedEvents(app: TestApp, tenantId: string): Promise<AuditEvent[]> {
+  return (await app.governance.audit.list(tenantId, { limit: 100 })).filter((e) => e.action === 'exported');
+}
+
+/**
+ * The oldest message of a chat of the simulated tenant that is one plain paragraph from a person
+ * (not a system event, nor deleted, nor with mentions or images), with its words and sender.
+ */
+function plainMessage(
+  sim: SimulatorHandle,
+  tenantId: string,
+  chatId: string,
+): { id: string; text: string; sender: string } | undefined {
+  for (const message of sim.state.exportTruth(tenantId, { chatId })) {
+    if (message.messageType !== 'message' || message.deleted) continue;
+    const json = JSON.parse(message.json) as {
+      from?: { user?: { displayName?: string } };
+      body?: { content?: string };
+    };
+    const text = /^<p>([^<>&]+)<\/p>$/.exec(json.body?.content ?? '')?.[1];
+    const sender = json.from?.user?.displayName;
+    if (text && sender) return { id: message.id, text, sender };
+  }
+  return undefined;
+}
+
+/** Polls until `check` holds (the audit event is written as the export's stream ends). */
+async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  attempts = 300,
+): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < attempts; i++) {
+    last = await probe();
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`still not so after ${attempts} looks: ${JSON.stringify(last)}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
 
 /** Nowhere: not in the text, the DOM, nor any field's value (typed values are not in the DOM). */
 async function assertNoSecretInPage(ui: PlaygroundPage, secrets: readonly string[]): Promise<void> {

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Locator, Page, Response } from 'playwright-core';
 
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
 export const PLAYGROUND_ARTIFACTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'playground');
@@ -8,12 +8,26 @@ export const PLAYGROUND_ARTIFACTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'pl
 /** Generous: the machine is shared, and the Playground waits on the bot before it renders. */
 const DEFAULT_TIMEOUT_MS = 20_000;
 
+/** An export is produced while it downloads; on a busy machine that takes a while. */
+const DOWNLOAD_TIMEOUT_MS = 90_000;
+
 /**
  * The conversations of the Playground's left pane. A channel is named as the pane labels it:
  * "<team name> - <channel name>" (the General channel is "<team name> - General").
  */
 export type PlaygroundConversation =
   'Personal Chat' | { groupChat: string } | { team: string; channel: string };
+
+/** A file an Action.OpenUrl led to, downloaded by the browser as a person's would. */
+export interface OpenUrlDownload {
+  /** The address the action opened: the card's `url`. */
+  url: string;
+  /** The name the server gave the file (its Content-Disposition). */
+  fileName: string;
+  bytes: Buffer;
+  /** New pages the press opened (the Playground: one, by window.open). */
+  pagesOpened: number;
+}
 
 export interface OpenPlaygroundOptions {
   /** Closes the Playground's log panel, which repeats every message and would be in screenshots. */
@@ -30,7 +44,8 @@ export interface OpenPlaygroundOptions {
  *   get channel posts that @mention them, as in Teams;
  * - Adaptive Cards render with the adaptivecards library's `ac-adaptiveCard` class, inputs get
  *   `<label for>` from their `label` (their card ids are not put in the DOM), actions are buttons
- *   named by their title, and an Action.Execute's answer card replaces the card in the same node.
+ *   named by their title (an Action.OpenUrl's has the `link` role and its address as `title`), and
+ *   an Action.Execute's answer card replaces the card in the same node.
  */
 export class PlaygroundPage {
   /** Requests the page tried to send anywhere but loopback (all were stopped): CDN fonts, icons. */
@@ -183,9 +198,63 @@ export class PlaygroundPage {
     return card.locator(`[id="${id}"]`);
   }
 
-  /** Clicks the card action titled `title` (Action.Execute, Action.Submit, Action.OpenUrl…). */
+  /** Clicks the card action titled `title` (Action.Execute, Action.Submit; see openUrlAction). */
   async clickAction(card: Locator, title: string): Promise<void> {
     await card.getByRole('button', { name: title, exact: true }).click();
+  }
+
+  /**
+   * The card's Action.OpenUrl titled `title`. The adaptivecards renderer gives it the `link` role
+   * (other actions are buttons), and its tooltip (`title` attribute) ends with the address.
+   */
+  openUrlAction(card: Locator, title: string): Locator {
+    return card.getByRole('link', { name: title, exact: true });
+  }
+
+  /**
+   * Presses the card's Action.OpenUrl titled `title` and waits for the file it leads to. The
+   * Playground (0.2.28) handles the action with `window.open(url)`, as Teams opens a browser tab: a
+   * blank new page appears and, once the answer turns out to be an attachment, Chromium hands the
+   * download to the opener (Playwright emits it on the Playground's page) and the new page closes.
+   * Both are listened to (each new page as it appears, so an early download is not missed).
+   */
+  async downloadFrom(card: Locator, title: string): Promise<OpenUrlDownload> {
+    const opened: Page[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let onPage: (page: Page) => void = () => undefined;
+    let onDownload: (download: Download) => void = () => undefined;
+    const started = new Promise<Download>((resolve, reject) => {
+      onDownload = resolve;
+      onPage = (page) => {
+        opened.push(page);
+        page.once('download', resolve);
+      };
+      timer = setTimeout(() => {
+        const pages = opened.map((p) => p.url() || 'blank').join(', ') || 'none';
+        reject(new Error(`No download after pressing ${title}; new pages: ${pages}`));
+      }, DOWNLOAD_TIMEOUT_MS);
+    });
+    started.catch(() => undefined);
+    this.context.on('page', onPage);
+    this.page.on('download', onDownload);
+    try {
+      await this.openUrlAction(card, title).click();
+      const download = await started;
+      // Resolves once the file is complete; a cut answer is a failure, not a short file.
+      const failure = await download.failure();
+      if (failure !== null) throw new Error(`The download from ${title} failed: ${failure}`);
+      return {
+        url: download.url(),
+        fileName: download.suggestedFilename(),
+        bytes: readFileSync(await download.path()),
+        pagesOpened: opened.length,
+      };
+    } finally {
+      clearTimeout(timer);
+      this.context.off('page', onPage);
+      this.page.off('download', onDownload);
+      for (const page of opened) await page.close().catch(() => undefined);
+    }
   }
 
   /**
