@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_RETENTION_YEARS } from '../recovery/retention/retention-service';
-import { USER_STATES } from './request-schemas';
-import { actorSchema } from './response-schemas';
+import { limit, USER_STATES } from './request-schemas';
+import { actorSchema, time } from './response-schemas';
 
 /**
  * The recovery routes' requests and answers (browse, search, export, retention, erasure). Requests
@@ -12,24 +12,12 @@ import { actorSchema } from './response-schemas';
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-const time = (description?: string) =>
-  z.string().meta({ format: 'date-time', ...(description ? { description } : {}) });
-
 const moment = (description: string) =>
   z
     .string()
     .max(64)
     .optional()
     .meta({ description: `${description} ISO 8601, e.g. 2026-03-02T08:00:00Z.` });
-
-const limit = (max: number, fallback: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(max)
-    .optional()
-    .meta({ description: `At most this many items (default ${fallback}).` });
 
 const cursor = z.string().min(1).max(4096).optional().meta({
   description: 'The `next` (or `older`/`newer`) of the previous page, with the same other parameters.',

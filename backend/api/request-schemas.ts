@@ -88,7 +88,8 @@ export const demoTokenBody = z
   })
   .meta({ id: 'DemoTokenInput' });
 
-const limit = (max: number, fallback: number) =>
+/** A page size query parameter (also the recovery routes'). */
+export const limit = (max: number, fallback: number) =>
   z.coerce
     .number()
     .int()

@@ -11,7 +11,8 @@ import { USER_STATES } from './request-schemas';
  * services), so a drift between the two fails a test rather than passing silently.
  */
 
-const time = (description?: string) =>
+/** An ISO 8601 moment in an answer (also the recovery routes'). */
+export const time = (description?: string) =>
   z.string().meta({ format: 'date-time', ...(description ? { description } : {}) });
 
 const outcomeCode = z.enum(OUTCOME_CODES as [OutcomeCode, ...OutcomeCode[]]).meta({ id: 'OutcomeCode' });

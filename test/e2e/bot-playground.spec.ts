@@ -10,6 +10,7 @@ import type { AuditEvent } from '../../backend/store/connection-records';
 import { simulatedPlaygroundTenant } from '../../cli/app/local-agents-playground';
 import type { SimulatorHandle } from '../../simulator/server';
 import { startTestApp, type TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 import { launchChromium, requireChromium } from '../support/playground/chromium';
 import { agentsPlaygroundConfig } from '../support/playground/playground-config';
 import { PlaygroundPage } from '../support/playground/playground-page';
@@ -237,6 +238,7 @@ describe('ChatVault bot in the Agents Playground (e2e, Chromium)', function () {
 
     // The download is the export: audited `exported` by this admin, with what it held.
     const exported = await eventually(
+      'the exported audit entry',
       async () =>
         (await exportedEvents(app!, tenant.id)).filter((e) => !auditBefore.some((b) => b.id === e.id)),
       (events) => events.length > 0,
@@ -327,21 +329,6 @@ function plainMessage(
     if (text && sender) return { id: message.id, text, sender };
   }
   return undefined;
-}
-
-/** Polls until `check` holds (the audit event is written as the export's stream ends). */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  check: (value: T) => boolean,
-  attempts = 300,
-): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < attempts; i++) {
-    last = await probe();
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`still not so after ${attempts} looks: ${JSON.stringify(last)}`);
 }
 
 function escapeRegExp(text: string): string {
