@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../../test/support/manual-clock';
 import { createLogger } from '../../observability/logger';
 import { RecoveryError } from '../recovery-error';
-import { RETENTION_EVERY_MS, RETENTION_FIRST_AFTER_MS, RetentionScheduler } from './retention-scheduler';
+import {
+  RETENTION_BUSY_RETRY_MS,
+  RETENTION_EVERY_MS,
+  RETENTION_FIRST_AFTER_MS,
+  RetentionScheduler,
+} from './retention-scheduler';
 import type { RetentionRun } from './retention-service';
 
 const MINUTE = 60_000;
@@ -86,6 +91,53 @@ describe('RetentionScheduler', () => {
     applied = [];
     await scheduler.pass();
     assert.deepEqual(applied, ['t1', 't2', 't3'], 'tried again');
+  });
+
+  it('comes back within the hour, not the next day, when a backup held a tenant', async () => {
+    busy.add('t2');
+    scheduler.start();
+    clock.advance(RETENTION_FIRST_AFTER_MS);
+    await settle();
+    assert.deepEqual(applied, ['t1', 't3']);
+
+    busy.clear();
+    applied = [];
+    clock.advance(RETENTION_BUSY_RETRY_MS);
+    await settle();
+    assert.deepEqual(applied, ['t1', 't2', 't3'], 'the busy tenant is applied half an hour later');
+
+    applied = [];
+    clock.advance(RETENTION_BUSY_RETRY_MS);
+    await settle();
+    assert.deepEqual(applied, [], 'then back to once a day');
+    assert.equal(clock.pendingTimers(), 1);
+  });
+
+  it('arms one timer only when restarted while a pass runs', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = new RetentionScheduler({
+      retention: {
+        async apply(): Promise<RetentionRun> {
+          await held;
+          return { keep: { kind: 'forever' }, messages: 0, versions: 0, blobsDeleted: 0 };
+        },
+      },
+      tenants: async () => ['t1'],
+      clock,
+      logger: createLogger({ level: 'silent' }),
+      firstAfterMs: MINUTE,
+    });
+    slow.start();
+    clock.advance(MINUTE);
+    await settle();
+    const stopping = slow.stop();
+    slow.start();
+    release();
+    await stopping;
+    await settle();
+    assert.equal(clock.pendingTimers(), 1, 'the restart armed one, the finished pass none');
+    await slow.stop();
   });
 
   it('stops: no timer left, no pass after', async () => {
