@@ -1,25 +1,13 @@
-import {
-  Button,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Button, Field, Input, TableCell, TableHeaderCell, TableRow } from '@fluentui/react-components';
 import { useRef, useState, type FormEvent } from 'react';
-import type { ApiClient, ApiError } from '../../api/api-client';
+import type { ApiClient } from '../../api/api-client';
 import type { Admin, Me } from '../../api/types';
+import { ActionResultRegion, type ActionResult } from '../../common/action-result';
 import { useConfirm } from '../../common/confirm-dialog';
-import { ErrorMessage } from '../../common/error-message';
+import { ActionsHeaderCell, DataTable } from '../../common/data-table';
+import { validationProps } from '../../common/field-validation';
 import { describeActor, useFormat } from '../../common/format';
 import { useLayoutStyles } from '../../common/layout';
-import { LiveRegion } from '../../common/live-region';
 import { asApiError, useResource } from '../../common/use-resource';
 
 export function adminName(admin: Admin): string {
@@ -35,7 +23,7 @@ export function AdminList(props: { api: ApiClient; me: Me; onChanged(): void }) 
   const [user, setUser] = useState('');
   const [fieldError, setFieldError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ message: string } | { error: ApiError }>();
+  const [result, setResult] = useState<ActionResult>();
   const input = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLTableElement>(null);
   const confirm = useConfirm();
@@ -94,60 +82,50 @@ export function AdminList(props: { api: ApiClient; me: Me; onChanged(): void }) 
 
   return (
     <>
-      {admins.error && !admins.data ? <ErrorMessage error={admins.error} onRetry={admins.reload} /> : null}
-      {!admins.data && !admins.error ? <Spinner size="small" label="Reading the admins…" /> : null}
-      {admins.data ? (
-        <div className={styles.tableWrap}>
-          <Table
-            ref={table}
-            tabIndex={-1}
-            className={styles.table}
-            size="small"
-            aria-label="ChatVault admins"
-            data-testid="admin-table"
-          >
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Name</TableHeaderCell>
-                <TableHeaderCell>User principal name</TableHeaderCell>
-                <TableHeaderCell>Admin since</TableHeaderCell>
-                <TableHeaderCell>How</TableHeaderCell>
-                <TableHeaderCell>
-                  <span className="visually-hidden">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {admins.data.items.map((admin) => (
-                <TableRow key={admin.userId}>
-                  <TableCell>
-                    {adminName(admin)}
-                    {admin.userId === me.userId ? ' (you)' : ''}
-                  </TableCell>
-                  <TableCell>{admin.userPrincipalName ?? '—'}</TableCell>
-                  <TableCell>{format.dateTime(admin.addedAt)}</TableCell>
-                  <TableCell>
-                    {admin.via === 'first-connect'
-                      ? 'Connected the tenant app first'
-                      : `Added by ${describeActor(admin.addedBy)}`}
-                  </TableCell>
-                  <TableCell>
-                    <Button size="small" onClick={() => void remove(admin)}>
-                      Remove {adminName(admin)}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      ) : null}
+      <DataTable
+        label="ChatVault admins"
+        testId="admin-table"
+        focusRef={table}
+        items={admins.data?.items}
+        error={admins.data ? undefined : admins.error}
+        onRetry={admins.reload}
+        loading={admins.loading && !admins.error}
+        loadingLabel="Reading the admins…"
+        header={
+          <>
+            <TableHeaderCell>Name</TableHeaderCell>
+            <TableHeaderCell>User principal name</TableHeaderCell>
+            <TableHeaderCell>Admin since</TableHeaderCell>
+            <TableHeaderCell>How</TableHeaderCell>
+            <ActionsHeaderCell />
+          </>
+        }
+        row={(admin) => (
+          <TableRow key={admin.userId}>
+            <TableCell>
+              {adminName(admin)}
+              {admin.userId === me.userId ? ' (you)' : ''}
+            </TableCell>
+            <TableCell>{admin.userPrincipalName ?? '—'}</TableCell>
+            <TableCell>{format.dateTime(admin.addedAt)}</TableCell>
+            <TableCell>
+              {admin.via === 'first-connect'
+                ? 'Connected the tenant app first'
+                : `Added by ${describeActor(admin.addedBy)}`}
+            </TableCell>
+            <TableCell>
+              <Button size="small" onClick={() => void remove(admin)}>
+                Remove {adminName(admin)}
+              </Button>
+            </TableCell>
+          </TableRow>
+        )}
+      />
       <form onSubmit={add} noValidate aria-label="Add an admin" className={styles.form}>
         <Field
           label="Person to make admin"
           hint="Their user principal name (e.g. ada@contoso.com) or Entra object ID."
-          validationState={fieldError ? 'error' : 'none'}
-          validationMessage={fieldError}
+          {...validationProps(fieldError)}
         >
           <Input ref={input} value={user} onChange={(_, d) => setUser(d.value)} autoComplete="off" />
         </Field>
@@ -157,14 +135,7 @@ export function AdminList(props: { api: ApiClient; me: Me; onChanged(): void }) 
           </Button>
         </div>
       </form>
-      <LiveRegion>
-        {result && 'message' in result ? (
-          <MessageBar intent="success">
-            <MessageBarBody>{result.message}</MessageBarBody>
-          </MessageBar>
-        ) : null}
-        {result && 'error' in result ? <ErrorMessage error={result.error} /> : null}
-      </LiveRegion>
+      <ActionResultRegion result={result} />
     </>
   );
 }

@@ -1,16 +1,7 @@
-import {
-  Button,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Button, TableCell, TableHeaderCell, TableRow } from '@fluentui/react-components';
 import type { ApiClient } from '../../api/api-client';
 import type { AuditEntry } from '../../api/types';
-import { ErrorMessage } from '../../common/error-message';
+import { DataTable } from '../../common/data-table';
 import { describeActor, useFormat } from '../../common/format';
 import { useLayoutStyles } from '../../common/layout';
 import { useResource } from '../../common/use-resource';
@@ -59,43 +50,41 @@ export function AuditLog(props: { api: ApiClient; version: number }) {
   const styles = useLayoutStyles();
   const format = useFormat();
   const audit = useResource(() => api.audit(AUDIT_LIMIT), [api, version]);
-  const items = audit.data?.items;
 
   return (
     <>
-      {audit.error ? <ErrorMessage error={audit.error} onRetry={audit.reload} /> : null}
-      {!items && !audit.error ? <Spinner size="small" label="Reading the audit log…" /> : null}
-      {items && items.length === 0 ? <p>Nothing has been recorded yet.</p> : null}
-      {items && items.length > 0 ? (
-        <div className={styles.tableWrap}>
-          <Table className={styles.table} size="small" aria-label="Audit log" data-testid="audit-table">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>When</TableHeaderCell>
-                <TableHeaderCell>Who</TableHeaderCell>
-                <TableHeaderCell>What</TableHeaderCell>
-                <TableHeaderCell>Details</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((entry) => (
-                <TableRow key={entry.id}>
-                  <TableCell className={styles.nowrap}>{format.dateTime(entry.at)}</TableCell>
-                  <TableCell>{describeActor(entry.actor)}</TableCell>
-                  <TableCell>{describeAuditAction(entry)}</TableCell>
-                  <TableCell>
-                    {entry.details
-                      ? Object.entries(entry.details)
-                          .map(([k, v]) => `${k}: ${String(v)}`)
-                          .join(', ')
-                      : ''}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      ) : null}
+      <DataTable
+        label="Audit log"
+        testId="audit-table"
+        items={audit.data?.items}
+        error={audit.error}
+        onRetry={audit.reload}
+        loading={audit.loading && !audit.error}
+        loadingLabel="Reading the audit log…"
+        empty={<p>Nothing has been recorded yet.</p>}
+        header={
+          <>
+            <TableHeaderCell>When</TableHeaderCell>
+            <TableHeaderCell>Who</TableHeaderCell>
+            <TableHeaderCell>What</TableHeaderCell>
+            <TableHeaderCell>Details</TableHeaderCell>
+          </>
+        }
+        row={(entry) => (
+          <TableRow key={entry.id}>
+            <TableCell className={styles.nowrap}>{format.dateTime(entry.at)}</TableCell>
+            <TableCell>{describeActor(entry.actor)}</TableCell>
+            <TableCell>{describeAuditAction(entry)}</TableCell>
+            <TableCell>
+              {entry.details
+                ? Object.entries(entry.details)
+                    .map(([k, v]) => `${k}: ${String(v)}`)
+                    .join(', ')
+                : ''}
+            </TableCell>
+          </TableRow>
+        )}
+      />
       <div className={styles.row}>
         <Button onClick={() => void audit.reload()}>Refresh</Button>
       </div>

@@ -1,32 +1,19 @@
-import {
-  Button,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Button, TableCell, TableHeaderCell, TableRow } from '@fluentui/react-components';
 import { useState } from 'react';
-import type { ApiClient, ApiError } from '../../api/api-client';
+import type { ApiClient } from '../../api/api-client';
 import type { NotificationTarget } from '../../api/types';
+import { ActionResultRegion, type ActionResult } from '../../common/action-result';
 import { useConfirm } from '../../common/confirm-dialog';
-import { ErrorMessage } from '../../common/error-message';
+import { ActionsHeaderCell, DataTable } from '../../common/data-table';
 import { describeActor, useFormat } from '../../common/format';
-import { useLayoutStyles } from '../../common/layout';
-import { LiveRegion } from '../../common/live-region';
 import { asApiError, useResource } from '../../common/use-resource';
 
 /** Where status cards go: the channels (and personal chats) that subscribed through the bot. */
 export function ChannelList(props: { api: ApiClient }) {
   const { api } = props;
-  const styles = useLayoutStyles();
   const format = useFormat();
   const targets = useResource(() => api.targets(), [api]);
-  const [result, setResult] = useState<{ message: string } | { error: ApiError }>();
+  const [result, setResult] = useState<ActionResult>();
   const confirm = useConfirm();
 
   const remove = async (target: NotificationTarget) => {
@@ -46,62 +33,46 @@ export function ChannelList(props: { api: ApiClient }) {
     }
   };
 
-  const items = targets.data?.items;
   return (
     <>
-      {targets.error && !items ? <ErrorMessage error={targets.error} onRetry={targets.reload} /> : null}
-      {!items && !targets.error ? <Spinner size="small" label="Reading the subscriptions…" /> : null}
-      {items && items.length === 0 ? (
-        <p>
-          No channel gets status cards yet. In the team channel where admins should hear about backups,
-          mention ChatVault with “subscribe”.
-        </p>
-      ) : null}
-      {items && items.length > 0 ? (
-        <div className={styles.tableWrap}>
-          <Table
-            className={styles.table}
-            size="small"
-            aria-label="Subscribed channels"
-            data-testid="target-table"
-          >
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Where</TableHeaderCell>
-                <TableHeaderCell>Kind</TableHeaderCell>
-                <TableHeaderCell>Subscribed</TableHeaderCell>
-                <TableHeaderCell>
-                  <span className="visually-hidden">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((target) => (
-                <TableRow key={target.targetId}>
-                  <TableCell>{target.label}</TableCell>
-                  <TableCell>{target.kind === 'channel' ? 'Team channel' : 'Personal chat'}</TableCell>
-                  <TableCell>
-                    {format.dateTime(target.addedAt)} by {describeActor(target.addedBy)}
-                  </TableCell>
-                  <TableCell>
-                    <Button size="small" onClick={() => void remove(target)}>
-                      Unsubscribe {target.label}
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      ) : null}
-      <LiveRegion>
-        {result && 'message' in result ? (
-          <MessageBar intent="success">
-            <MessageBarBody>{result.message}</MessageBarBody>
-          </MessageBar>
-        ) : null}
-        {result && 'error' in result ? <ErrorMessage error={result.error} /> : null}
-      </LiveRegion>
+      <DataTable
+        label="Subscribed channels"
+        testId="target-table"
+        items={targets.data?.items}
+        error={targets.data ? undefined : targets.error}
+        onRetry={targets.reload}
+        loading={targets.loading && !targets.error}
+        loadingLabel="Reading the subscriptions…"
+        empty={
+          <p>
+            No channel gets status cards yet. In the team channel where admins should hear about backups,
+            mention ChatVault with “subscribe”.
+          </p>
+        }
+        header={
+          <>
+            <TableHeaderCell>Where</TableHeaderCell>
+            <TableHeaderCell>Kind</TableHeaderCell>
+            <TableHeaderCell>Subscribed</TableHeaderCell>
+            <ActionsHeaderCell />
+          </>
+        }
+        row={(target) => (
+          <TableRow key={target.targetId}>
+            <TableCell>{target.label}</TableCell>
+            <TableCell>{target.kind === 'channel' ? 'Team channel' : 'Personal chat'}</TableCell>
+            <TableCell>
+              {format.dateTime(target.addedAt)} by {describeActor(target.addedBy)}
+            </TableCell>
+            <TableCell>
+              <Button size="small" onClick={() => void remove(target)}>
+                Unsubscribe {target.label}
+              </Button>
+            </TableCell>
+          </TableRow>
+        )}
+      />
+      <ActionResultRegion result={result} />
     </>
   );
 }

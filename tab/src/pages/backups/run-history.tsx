@@ -1,21 +1,10 @@
-import {
-  Badge,
-  Button,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
-import type { ApiClient, ApiError } from '../../api/api-client';
-import type { Run } from '../../api/types';
-import { ErrorMessage } from '../../common/error-message';
+import { Badge, Spinner, TableCell, TableHeaderCell, TableRow } from '@fluentui/react-components';
+import type { ApiClient } from '../../api/api-client';
+import { DataTable, ListCell } from '../../common/data-table';
 import { useFormat } from '../../common/format';
 import { Section, useLayoutStyles } from '../../common/layout';
-import { asApiError } from '../../common/use-resource';
+import { ShowMoreButton } from '../../common/show-more-button';
+import { usePagedList } from '../../common/use-paged-list';
 import { RunsChart } from './runs-chart';
 import { describeTrigger, messagesOf, OUTCOME_BADGE, OUTCOME_LABELS } from './run-labels';
 
@@ -26,108 +15,70 @@ export function RunHistory(props: { api: ApiClient; version: number }) {
   const { api, version } = props;
   const styles = useLayoutStyles();
   const format = useFormat();
-  const [runs, setRuns] = useState<Run[]>();
-  const [cursor, setCursor] = useState<string>();
-  const [error, setError] = useState<ApiError>();
-  const [loadingMore, setLoadingMore] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    api.runs({ limit: PAGE_SIZE }).then(
-      (page) => {
-        if (!current) return;
-        setRuns(page.items);
-        setCursor(page.cursor);
-        setError(undefined);
-      },
-      (failure: unknown) => current && setError(asApiError(failure)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [api, version]);
-
-  const more = async () => {
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
+  const runs = usePagedList(
+    async (cursor) => {
       const page = await api.runs({ limit: PAGE_SIZE, cursor });
-      setRuns((prev) => [...(prev ?? []), ...page.items]);
-      setCursor(page.cursor);
-    } catch (failure) {
-      setError(asApiError(failure));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+      return { items: page.items, next: page.cursor };
+    },
+    [api, version],
+    { keepWhileReloading: true },
+  );
 
-  const finished = (runs ?? []).filter((r) => r.status === 'finished');
+  const finished = (runs.items ?? []).filter((r) => r.status === 'finished');
   return (
     <>
       <Section id="chart" title="Messages backed up per run">
-        {runs ? <RunsChart runs={finished} /> : <Spinner size="small" label="Reading the runs…" />}
+        {runs.items ? <RunsChart runs={finished} /> : <Spinner size="small" label="Reading the runs…" />}
       </Section>
       <Section id="history" title="Run history">
-        {error ? <ErrorMessage error={error} /> : null}
-        {runs && finished.length === 0 ? <p>No backup has finished yet.</p> : null}
-        {finished.length > 0 ? (
-          <div className={styles.tableWrap}>
-            <Table className={styles.table} size="small" aria-label="Run history" data-testid="run-history">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Started</TableHeaderCell>
-                  <TableHeaderCell>How</TableHeaderCell>
-                  <TableHeaderCell>Outcome</TableHeaderCell>
-                  <TableHeaderCell>Took</TableHeaderCell>
-                  <TableHeaderCell>People</TableHeaderCell>
-                  <TableHeaderCell>Chats</TableHeaderCell>
-                  <TableHeaderCell>Messages</TableHeaderCell>
-                  <TableHeaderCell>Problems</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {finished.map((run) => (
-                  <TableRow key={run.runId}>
-                    <TableCell className={styles.nowrap}>{format.dateTime(run.startedAt)}</TableCell>
-                    <TableCell>{describeTrigger(run.trigger)}</TableCell>
-                    <TableCell>
-                      {run.outcome ? (
-                        <Badge color={OUTCOME_BADGE[run.outcome]}>{OUTCOME_LABELS[run.outcome]}</Badge>
-                      ) : (
-                        '—'
-                      )}
-                    </TableCell>
-                    <TableCell>{format.duration(run.startedAt, run.finishedAt ?? run.updatedAt)}</TableCell>
-                    <TableCell>{format.number(run.counters.users)}</TableCell>
-                    <TableCell>{format.number(run.counters.chats)}</TableCell>
-                    <TableCell>{format.number(messagesOf(run))}</TableCell>
-                    <TableCell className={run.errors.length > 0 ? styles.wide : undefined}>
-                      {run.errors.length === 0 ? (
-                        'None'
-                      ) : (
-                        <ul className={styles.plainList}>
-                          {run.errors.map((group) => (
-                            <li key={group.kind}>
-                              {group.kind} ({format.number(group.count)})
-                              {group.examples[0] ? `: ${group.examples[0].message}` : ''}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-        ) : null}
-        {cursor ? (
-          <div className={styles.row}>
-            <Button onClick={() => void more()} disabled={loadingMore}>
-              Show older runs
-            </Button>
-          </div>
-        ) : null}
+        <DataTable
+          label="Run history"
+          testId="run-history"
+          items={runs.items ? finished : undefined}
+          error={runs.error}
+          // The chart above says the runs are being read.
+          loading={false}
+          empty={<p>No backup has finished yet.</p>}
+          header={
+            <>
+              <TableHeaderCell>Started</TableHeaderCell>
+              <TableHeaderCell>How</TableHeaderCell>
+              <TableHeaderCell>Outcome</TableHeaderCell>
+              <TableHeaderCell>Took</TableHeaderCell>
+              <TableHeaderCell>People</TableHeaderCell>
+              <TableHeaderCell>Chats</TableHeaderCell>
+              <TableHeaderCell>Messages</TableHeaderCell>
+              <TableHeaderCell>Problems</TableHeaderCell>
+            </>
+          }
+          row={(run) => (
+            <TableRow key={run.runId}>
+              <TableCell className={styles.nowrap}>{format.dateTime(run.startedAt)}</TableCell>
+              <TableCell>{describeTrigger(run.trigger)}</TableCell>
+              <TableCell>
+                {run.outcome ? (
+                  <Badge color={OUTCOME_BADGE[run.outcome]}>{OUTCOME_LABELS[run.outcome]}</Badge>
+                ) : (
+                  '—'
+                )}
+              </TableCell>
+              <TableCell>{format.duration(run.startedAt, run.finishedAt ?? run.updatedAt)}</TableCell>
+              <TableCell>{format.number(run.counters.users)}</TableCell>
+              <TableCell>{format.number(run.counters.chats)}</TableCell>
+              <TableCell>{format.number(messagesOf(run))}</TableCell>
+              <ListCell
+                items={run.errors}
+                item={(group) => (
+                  <li key={group.kind}>
+                    {group.kind} ({format.number(group.count)})
+                    {group.examples[0] ? `: ${group.examples[0].message}` : ''}
+                  </li>
+                )}
+              />
+            </TableRow>
+          )}
+        />
+        <ShowMoreButton list={runs}>Show older runs</ShowMoreButton>
       </Section>
     </>
   );

@@ -1,37 +1,18 @@
-import {
-  Badge,
-  Button,
-  Field,
-  Input,
-  Select,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Field, Input, Select, TableCell, TableHeaderCell, TableRow } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import type { ApiClient, ApiError } from '../../api/api-client';
+import type { ApiClient } from '../../api/api-client';
 import type { UserRow, UserSortKey, UserState, UsersQuery } from '../../api/types';
-import { ErrorMessage } from '../../common/error-message';
+import { DataTable, ListCell } from '../../common/data-table';
 import { useFormat } from '../../common/format';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion } from '../../common/live-region';
-import { asApiError } from '../../common/use-resource';
+import { ShowMoreButton } from '../../common/show-more-button';
+import { usePagedList } from '../../common/use-paged-list';
+import { USER_STATE_LABELS, UserStateBadge } from '../../common/user-state';
 
 const PAGE_SIZE = 50;
 /** Typing pauses this long before the list is asked for again. */
 const FILTER_DELAY_MS = 300;
-
-const STATE_LABELS: Record<UserState, string> = {
-  active: 'Active',
-  unlicensed: 'No Teams license',
-  disabled: 'Account disabled',
-  deleted: 'Deleted',
-  notFound: 'Not found',
-};
 
 const COLUMNS: { key: UserSortKey; label: string }[] = [
   { key: 'displayName', label: 'Name' },
@@ -49,6 +30,8 @@ const SCOPE_FILTERS: { value: NonNullable<UsersQuery['inScope']>; label: string 
 ];
 
 type Sort = { key: UserSortKey; order: 'asc' | 'desc' };
+/** The sort and filters of the rows on screen (the controls may already ask for the next ones). */
+type Shown = { sort: Sort; filtered: boolean };
 
 /**
  * Everyone the backup found, sorted and filtered by the server (a tenant can have many thousands
@@ -63,13 +46,6 @@ export function UserTable(props: { api: ApiClient; version: number }) {
   const [filter, setFilter] = useState('');
   const [state, setState] = useState<UsersQuery['state'] | ''>('');
   const [inScope, setInScope] = useState<UsersQuery['inScope'] | ''>('');
-  const [rows, setRows] = useState<UserRow[]>();
-  /** The sort and filters of the rows on screen (the controls may already ask for the next ones). */
-  const [shown, setShown] = useState<{ sort: Sort; filtered: boolean }>();
-  const [total, setTotal] = useState(0);
-  const [cursor, setCursor] = useState<string>();
-  const [error, setError] = useState<ApiError>();
-  const [loading, setLoading] = useState(true);
 
   useEffect(() => {
     const timer = setTimeout(() => setFilter(filterText.trim()), FILTER_DELAY_MS);
@@ -85,44 +61,17 @@ export function UserTable(props: { api: ApiClient; version: number }) {
     ...(inScope ? { inScope } : {}),
   };
 
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    api.users(query).then(
-      (page) => {
-        if (!current) return;
-        setRows(page.items);
-        setShown({ sort, filtered: Boolean(filter || state || inScope) });
-        setTotal(page.total);
-        setCursor(page.cursor);
-        setError(undefined);
-        setLoading(false);
-      },
-      (failure: unknown) => {
-        if (!current) return;
-        setError(asApiError(failure));
-        setLoading(false);
-      },
-    );
-    return () => {
-      current = false;
-    };
-    // The query's parts are the dependencies; the object itself is new on every render.
-  }, [api, version, sort.key, sort.order, filter, state, inScope]);
-
-  const more = async () => {
-    if (!cursor) return;
-    setLoading(true);
-    try {
+  const users = usePagedList(
+    async (cursor) => {
       const page = await api.users({ ...query, cursor });
-      setRows((prev) => [...(prev ?? []), ...page.items]);
-      setCursor(page.cursor);
-    } catch (failure) {
-      setError(asApiError(failure));
-    } finally {
-      setLoading(false);
-    }
-  };
+      const shown: Shown = { sort, filtered: Boolean(filter || state || inScope) };
+      return { items: page.items, next: page.cursor, summary: { total: page.total, shown } };
+    },
+    // The query's parts are the dependencies; the object itself is new on every render.
+    [api, version, sort.key, sort.order, filter, state, inScope],
+    // A new sort or filter keeps the table (and the focus on its header) until the answer comes.
+    { keepWhileReloading: true },
+  );
 
   const sortBy = (key: UserSortKey) =>
     setSort((s) =>
@@ -144,9 +93,9 @@ export function UserTable(props: { api: ApiClient; version: number }) {
           <Select value={state} onChange={(_, d) => setState(d.value as UsersQuery['state'] | '')}>
             <option value="">Everyone</option>
             <option value="problems">People with problems</option>
-            {(Object.keys(STATE_LABELS) as UserState[]).map((s) => (
+            {(Object.keys(USER_STATE_LABELS) as UserState[]).map((s) => (
               <option key={s} value={s}>
-                {STATE_LABELS[s]}
+                {USER_STATE_LABELS[s]}
               </option>
             ))}
           </Select>
@@ -163,79 +112,50 @@ export function UserTable(props: { api: ApiClient; version: number }) {
         </Field>
       </div>
       <LiveRegion>
-        <p data-testid="user-count">{shown ? summary(format.number(total), total, shown) : ''}</p>
+        <p data-testid="user-count">{users.summary ? describeRows(users.summary, format.number) : ''}</p>
       </LiveRegion>
-      {error ? <ErrorMessage error={error} /> : null}
-      {rows === undefined && loading ? <Spinner size="small" label="Reading the people…" /> : null}
-      {rows ? (
-        <div className={styles.tableWrap}>
-          <Table
-            className={styles.table}
-            size="small"
-            sortable
-            aria-label="People and their backups"
-            data-testid="user-table"
-          >
-            <TableHeader>
-              <TableRow>
-                {COLUMNS.map((column) => (
-                  <TableHeaderCell
-                    key={column.key}
-                    sortDirection={
-                      sort.key === column.key
-                        ? sort.order === 'asc'
-                          ? 'ascending'
-                          : 'descending'
-                        : undefined
-                    }
-                    onClick={() => sortBy(column.key)}
-                  >
-                    {column.label}
-                  </TableHeaderCell>
-                ))}
-                <TableHeaderCell>Problems</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.map((row) => (
-                <TableRow key={row.userId}>
-                  <TableCell>{row.displayName}</TableCell>
-                  <TableCell className={styles.breakAnywhere}>{row.userPrincipalName}</TableCell>
-                  <TableCell>
-                    <Badge appearance="tint" color={row.state === 'active' ? 'success' : 'informative'}>
-                      {STATE_LABELS[row.state]}
-                    </Badge>
-                  </TableCell>
-                  <TableCell>{format.number(row.chats)}</TableCell>
-                  <TableCell>{format.number(row.messages)}</TableCell>
-                  <TableCell>{scopeText(row, format.dateTime)}</TableCell>
-                  <TableCell className={styles.nowrap}>
-                    {row.lastBackedUpAt ? format.dateTime(row.lastBackedUpAt) : 'Not yet'}
-                  </TableCell>
-                  <TableCell className={row.problems.length > 0 ? styles.wide : undefined}>
-                    {row.problems.length === 0 ? (
-                      'None'
-                    ) : (
-                      <ul className={styles.plainList}>
-                        {row.problems.map((p, i) => (
-                          <li key={`${p.code}-${i}`}>{p.message}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      ) : null}
-      {cursor ? (
-        <div className={styles.row}>
-          <Button onClick={() => void more()} disabled={loading}>
-            Show more people
-          </Button>
-        </div>
-      ) : null}
+      <DataTable
+        label="People and their backups"
+        testId="user-table"
+        sortable
+        items={users.items}
+        error={users.error}
+        loading={users.loading}
+        loadingLabel="Reading the people…"
+        header={
+          <>
+            {COLUMNS.map((column) => (
+              <TableHeaderCell
+                key={column.key}
+                sortDirection={
+                  sort.key === column.key ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined
+                }
+                onClick={() => sortBy(column.key)}
+              >
+                {column.label}
+              </TableHeaderCell>
+            ))}
+            <TableHeaderCell>Problems</TableHeaderCell>
+          </>
+        }
+        row={(row) => (
+          <TableRow key={row.userId}>
+            <TableCell>{row.displayName}</TableCell>
+            <TableCell className={styles.breakAnywhere}>{row.userPrincipalName}</TableCell>
+            <TableCell>
+              <UserStateBadge state={row.state} />
+            </TableCell>
+            <TableCell>{format.number(row.chats)}</TableCell>
+            <TableCell>{format.number(row.messages)}</TableCell>
+            <TableCell>{scopeText(row, format.dateTime)}</TableCell>
+            <TableCell className={styles.nowrap}>
+              {row.lastBackedUpAt ? format.dateTime(row.lastBackedUpAt) : 'Not yet'}
+            </TableCell>
+            <ListCell items={row.problems} item={(p, i) => <li key={`${p.code}-${i}`}>{p.message}</li>} />
+          </TableRow>
+        )}
+      />
+      <ShowMoreButton list={users}>Show more people</ShowMoreButton>
     </>
   );
 }
@@ -246,8 +166,9 @@ function scopeText(row: UserRow, dateTime: (iso: string) => string): string {
   return row.inScopeSince ? `In scope since ${dateTime(row.inScopeSince)}` : 'In scope from the start';
 }
 
-function summary(count: string, total: number, shown: { sort: Sort; filtered: boolean }): string {
+function describeRows(rows: { total: number; shown: Shown }, number: (n: number) => string): string {
+  const { total, shown } = rows;
   const column = COLUMNS.find((c) => c.key === shown.sort.key)!.label.toLowerCase();
   const order = shown.sort.order === 'asc' ? 'ascending' : 'descending';
-  return `${count} ${total === 1 ? 'person' : 'people'}${shown.filtered ? (total === 1 ? ' matches' : ' match') : ''}, sorted by ${column} (${order}).`;
+  return `${number(total)} ${total === 1 ? 'person' : 'people'}${shown.filtered ? (total === 1 ? ' matches' : ' match') : ''}, sorted by ${column} (${order}).`;
 }

@@ -5,6 +5,7 @@ import { describeOutcome, type InputField } from '../../../../backend/connection
 import type { ApiClient, ApiError } from '../../api/api-client';
 import type { ConnectField, ConnectionReport, ConnectionView, Me } from '../../api/types';
 import { ErrorMessage } from '../../common/error-message';
+import { validationProps } from '../../common/field-validation';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion } from '../../common/live-region';
 import { asApiError } from '../../common/use-resource';
@@ -105,10 +106,7 @@ export function ConnectForm(props: {
   };
 
   const domain = view.tenant.domain ?? 'your tenant';
-  const fieldProps = (field: ConnectField) => ({
-    validationState: errors[field] ? ('error' as const) : ('none' as const),
-    validationMessage: errors[field],
-  });
+  const fieldProps = (field: ConnectField) => validationProps(errors[field]);
 
   return (
     <>

@@ -1,21 +1,13 @@
-import {
-  Button,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Button, TableCell, TableHeaderCell, TableRow } from '@fluentui/react-components';
 import type { ApiClient } from '../../api/api-client';
 import type { ChatSummary, RecoveryUser } from '../../api/recovery-types';
-import { ErrorMessage } from '../../common/error-message';
+import { ActionsHeaderCell, DataTable } from '../../common/data-table';
 import { useFormat } from '../../common/format';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion } from '../../common/live-region';
+import { ShowMoreButton } from '../../common/show-more-button';
+import { usePagedList } from '../../common/use-paged-list';
 import { CHAT_TYPE_LABELS } from './recovery-format';
-import { usePagedList } from './use-paged-list';
 
 const PAGE_SIZE = 50;
 /** Members named in a row before "and N more". */
@@ -45,54 +37,42 @@ export function ChatList(props: {
             : ''}
         </p>
       </LiveRegion>
-      {chats.error ? <ErrorMessage error={chats.error} /> : null}
-      {chats.items === undefined && chats.loading ? (
-        <Spinner size="small" label="Reading the chats…" />
-      ) : null}
-      {chats.items && chats.items.length > 0 ? (
-        <div className={styles.tableWrap}>
-          <Table className={styles.table} size="small" aria-label={whose} data-testid="recovery-chats">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Chat</TableHeaderCell>
-                <TableHeaderCell>Kind</TableHeaderCell>
-                <TableHeaderCell>Members</TableHeaderCell>
-                <TableHeaderCell>Created</TableHeaderCell>
-                <TableHeaderCell>Last backed up</TableHeaderCell>
-                <TableHeaderCell>
-                  <span className="visually-hidden">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {chats.items.map((chat) => (
-                <TableRow key={chat.chatId}>
-                  <TableCell className={styles.breakAnywhere}>{chat.title}</TableCell>
-                  <TableCell className={styles.nowrap}>{CHAT_TYPE_LABELS[chat.chatType]}</TableCell>
-                  <TableCell className={styles.breakAnywhere}>{memberNames(chat)}</TableCell>
-                  <TableCell className={styles.nowrap}>{format.date(chat.createdDateTime)}</TableCell>
-                  <TableCell className={styles.nowrap}>{format.dateTime(chat.lastSeenAt)}</TableCell>
-                  <TableCell>
-                    <Button size="small" onClick={() => props.onOpen(chat)}>
-                      Open <span className="visually-hidden">{chat.title}</span>
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      ) : null}
-      {chats.items && chats.items.length === 0 ? (
-        <p>{user ? `The backup holds no chat of ${user.displayName}.` : 'The backup holds no chat yet.'}</p>
-      ) : null}
-      {chats.hasMore ? (
-        <div className={styles.row}>
-          <Button onClick={() => void chats.more()} disabled={chats.loading}>
-            Show more chats
-          </Button>
-        </div>
-      ) : null}
+      <DataTable
+        label={whose}
+        testId="recovery-chats"
+        items={chats.items}
+        error={chats.error}
+        loading={chats.loading}
+        loadingLabel="Reading the chats…"
+        empty={
+          <p>{user ? `The backup holds no chat of ${user.displayName}.` : 'The backup holds no chat yet.'}</p>
+        }
+        header={
+          <>
+            <TableHeaderCell>Chat</TableHeaderCell>
+            <TableHeaderCell>Kind</TableHeaderCell>
+            <TableHeaderCell>Members</TableHeaderCell>
+            <TableHeaderCell>Created</TableHeaderCell>
+            <TableHeaderCell>Last backed up</TableHeaderCell>
+            <ActionsHeaderCell />
+          </>
+        }
+        row={(chat) => (
+          <TableRow key={chat.chatId}>
+            <TableCell className={styles.breakAnywhere}>{chat.title}</TableCell>
+            <TableCell className={styles.nowrap}>{CHAT_TYPE_LABELS[chat.chatType]}</TableCell>
+            <TableCell className={styles.breakAnywhere}>{memberNames(chat)}</TableCell>
+            <TableCell className={styles.nowrap}>{format.date(chat.createdDateTime)}</TableCell>
+            <TableCell className={styles.nowrap}>{format.dateTime(chat.lastSeenAt)}</TableCell>
+            <TableCell>
+              <Button size="small" onClick={() => props.onOpen(chat)}>
+                Open <span className="visually-hidden">{chat.title}</span>
+              </Button>
+            </TableCell>
+          </TableRow>
+        )}
+      />
+      <ShowMoreButton list={chats}>Show more chats</ShowMoreButton>
     </>
   );
 }

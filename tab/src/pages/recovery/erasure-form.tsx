@@ -12,6 +12,7 @@ import type { ApiClient, ApiError } from '../../api/api-client';
 import type { ErasureReport } from '../../api/recovery-types';
 import { useConfirm } from '../../common/confirm-dialog';
 import { ErrorMessage } from '../../common/error-message';
+import { validationProps } from '../../common/field-validation';
 import { useFormat } from '../../common/format';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion } from '../../common/live-region';
@@ -82,8 +83,7 @@ export function ErasureForm(props: { api: ApiClient }) {
         <Field
           label="Person to erase"
           hint="Their user principal name or object ID (an ID works after they left the organization)."
-          validationState={fieldError ? 'error' : 'none'}
-          validationMessage={fieldError}
+          {...validationProps(fieldError)}
         >
           <Input ref={input} value={user} onChange={(_, d) => setUser(d.value)} autoComplete="off" />
         </Field>

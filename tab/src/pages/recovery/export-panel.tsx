@@ -3,22 +3,22 @@ import {
   Field,
   Input,
   Link,
-  makeStyles,
   MessageBar,
   MessageBarBody,
   Radio,
   RadioGroup,
   Spinner,
-  tokens,
 } from '@fluentui/react-components';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, type ApiClient } from '../../api/api-client';
 import type { ExportFormat, ExportLink, ExportRequest, ExportScope } from '../../api/recovery-types';
+import { DateRangeFields, readDateRange } from '../../common/date-range';
 import { ErrorMessage } from '../../common/error-message';
+import { validationProps } from '../../common/field-validation';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion } from '../../common/live-region';
 import { asApiError } from '../../common/use-resource';
-import { fromDateInput, fromLocalInput, toLocalInput, usePreciseTime } from './recovery-format';
+import { fromLocalInput, toLocalInput, usePreciseTime } from './recovery-format';
 
 type ScopeKind = ExportScope['kind'];
 type ExportField = 'scope' | 'user' | 'at' | 'from' | 'to';
@@ -30,10 +30,6 @@ export interface ExportPreset {
   /** Changes with each request, so the same chat asked twice still fills the form again. */
   seq: number;
 }
-
-const useStyles = makeStyles({
-  dates: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM },
-});
 
 /**
  * Exports for reading offline (HTML) or for other systems (JSON): the chat open, one person's
@@ -47,7 +43,6 @@ export function ExportPanel(props: {
 }) {
   const { api, openChat, preset } = props;
   const layout = useLayoutStyles();
-  const styles = useStyles();
   const preciseTime = usePreciseTime();
   const [draft, setDraft] = useState<{
     scope: ScopeKind;
@@ -88,12 +83,9 @@ export function ExportPanel(props: {
         break;
     }
     const at = draft.at ? fromLocalInput(draft.at) : undefined;
-    const from = draft.from ? fromDateInput(draft.from) : undefined;
-    const to = draft.to ? fromDateInput(draft.to, true) : undefined;
     if (draft.at && !at) found.at = 'Enter a date and a time, or leave it empty.';
-    if (draft.from && !from) found.from = 'Enter a date, or leave it empty.';
-    if (draft.to && !to) found.to = 'Enter a date, or leave it empty.';
-    if (from && to && from >= to) found.to = 'The last day must not be before the first.';
+    const { from, to, errors: dateErrors } = readDateRange(draft);
+    Object.assign(found, dateErrors);
     setErrors(found);
     if (!scope || Object.keys(found).length > 0) {
       if (found.user) userInput.current?.focus();
@@ -125,10 +117,7 @@ export function ExportPanel(props: {
     }
   };
 
-  const fieldProps = (field: ExportField) => ({
-    validationState: errors[field] ? ('error' as const) : ('none' as const),
-    validationMessage: errors[field],
-  });
+  const fieldProps = (field: ExportField) => validationProps(errors[field]);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Export" className={layout.form}>
@@ -181,14 +170,12 @@ export function ExportPanel(props: {
           onChange={(_, d) => setDraft({ ...draft, at: d.value })}
         />
       </Field>
-      <div className={styles.dates}>
-        <Field label="Messages sent on or after (optional)" {...fieldProps('from')}>
-          <Input type="date" value={draft.from} onChange={(_, d) => setDraft({ ...draft, from: d.value })} />
-        </Field>
-        <Field label="Messages sent on or before (optional)" {...fieldProps('to')}>
-          <Input type="date" value={draft.to} onChange={(_, d) => setDraft({ ...draft, to: d.value })} />
-        </Field>
-      </div>
+      <DateRangeFields
+        labels={{ from: 'Messages sent on or after (optional)', to: 'Messages sent on or before (optional)' }}
+        value={draft}
+        errors={errors}
+        onChange={(days) => setDraft({ ...draft, ...days })}
+      />
       <p className={layout.muted}>
         One chat is one file; a person’s chats or every chat come as one zip file with an index. Exports are
         recorded in the audit log.

@@ -74,17 +74,6 @@ export function toLocalInput(iso: string): string {
 }
 
 /**
- * A `date` input's value as the moment its day begins in the person's time zone; `dayAfter` gives
- * the start of the next day (an inclusive "until" date becomes the API's exclusive `to`).
- */
-export function fromDateInput(value: string, dayAfter = false): string | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return undefined;
-  const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (dayAfter ? 1 : 0));
-  return Number.isNaN(day.getTime()) ? undefined : day.toISOString();
-}
-
-/**
  * Retention and erasure refuse while the tenant's backup runs (they hold its run lease): said in the
  * page's words, the rest as the server put it.
  */

@@ -12,12 +12,13 @@ import {
 import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ApiClient, ApiError } from '../../api/api-client';
 import type { SearchHit, SearchQuery } from '../../api/recovery-types';
+import { DateRangeFields, readDateRange } from '../../common/date-range';
 import { ErrorMessage } from '../../common/error-message';
+import { validationProps } from '../../common/field-validation';
 import { useFormat } from '../../common/format';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion, VisuallyHidden } from '../../common/live-region';
 import { asApiError } from '../../common/use-resource';
-import { fromDateInput } from './recovery-format';
 
 const PAGE_SIZE = 25;
 
@@ -50,7 +51,6 @@ const useStyles = makeStyles({
   title: { fontSize: tokens.fontSizeBase400, textAlign: 'start' },
   snippet: { margin: 0, overflowWrap: 'anywhere' },
   mark: { backgroundColor: tokens.colorPaletteYellowBackground2, color: tokens.colorNeutralForeground1 },
-  dates: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM },
 });
 
 /**
@@ -113,14 +113,9 @@ export function SearchPanel(props: {
       textInput.current?.focus();
       return;
     }
-    const from = draft.from ? fromDateInput(draft.from) : undefined;
-    const to = draft.to ? fromDateInput(draft.to, true) : undefined;
-    const found: Partial<Record<SearchField, string>> = {};
-    if (draft.from && !from) found.from = 'Enter a date, or leave it empty.';
-    if (draft.to && !to) found.to = 'Enter a date, or leave it empty.';
-    if (from && to && from >= to) found.to = 'The last day must not be before the first.';
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    const { from, to, errors: dateErrors } = readDateRange(draft);
+    setErrors(dateErrors);
+    if (Object.keys(dateErrors).length > 0) return;
     const chatId = draft.inChat || undefined;
     const query: SearchQuery = {
       text: draft.text.trim(),
@@ -134,10 +129,7 @@ export function SearchPanel(props: {
     void run(query, false);
   };
 
-  const fieldProps = (field: SearchField) => ({
-    validationState: errors[field] ? ('error' as const) : ('none' as const),
-    validationMessage: errors[field],
-  });
+  const fieldProps = (field: SearchField) => validationProps(errors[field]);
 
   return (
     <>
@@ -172,18 +164,12 @@ export function SearchPanel(props: {
             {openChat ? <option value={openChat.chatId}>{openChat.title} (the chat open)</option> : null}
           </Select>
         </Field>
-        <div className={styles.dates}>
-          <Field label="Sent on or after" {...fieldProps('from')}>
-            <Input
-              type="date"
-              value={draft.from}
-              onChange={(_, d) => setDraft({ ...draft, from: d.value })}
-            />
-          </Field>
-          <Field label="Sent on or before" {...fieldProps('to')}>
-            <Input type="date" value={draft.to} onChange={(_, d) => setDraft({ ...draft, to: d.value })} />
-          </Field>
-        </div>
+        <DateRangeFields
+          labels={{ from: 'Sent on or after', to: 'Sent on or before' }}
+          value={draft}
+          errors={errors}
+          onChange={(days) => setDraft({ ...draft, ...days })}
+        />
         <div className={layout.row}>
           <Button type="submit" appearance="primary" disabled={loading}>
             Search

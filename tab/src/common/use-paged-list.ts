@@ -1,10 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError } from '../../api/api-client';
-import type { RecoveryPage } from '../../api/recovery-types';
-import { asApiError } from '../../common/use-resource';
+import type { ApiError } from '../api/api-client';
+import { asApiError } from './use-resource';
 
-export interface PagedList<T> {
+/**
+ * One page of a list the server hands out a page at a time: `next` is the cursor of the page after
+ * it; `summary` what the answer says of the whole list (a total, the order asked for).
+ */
+export interface Page<T, S = undefined> {
+  items: T[];
+  next?: string | undefined;
+  summary?: S;
+}
+
+export interface PagedList<T, S = undefined> {
   items: T[] | undefined;
+  /** The summary of the first page of the items shown. */
+  summary: S | undefined;
   error: ApiError | undefined;
   loading: boolean;
   /** True while the server has more after the items shown. */
@@ -12,30 +23,45 @@ export interface PagedList<T> {
   more(): Promise<void>;
 }
 
+export interface PagedListOptions {
+  /**
+   * Keep the items on screen while the first page is read again: the same list refreshed or sorted
+   * anew, so the table (and the focus in it) stays. Without it they go at once: another list is
+   * coming, and the old one must not pass for it meanwhile.
+   */
+  keepWhileReloading?: boolean;
+}
+
 /**
- * A list the server hands out a page at a time (`{items, next}`): the first page whenever the deps
- * change, the next ones appended on demand. An answer to an older request is dropped.
+ * The first page whenever the deps change, the next ones appended on demand. An answer to an older
+ * request is dropped.
  */
-export function usePagedList<T>(
-  load: (cursor: string | undefined) => Promise<RecoveryPage<T>>,
+export function usePagedList<T, S = undefined>(
+  load: (cursor: string | undefined) => Promise<Page<T, S>>,
   deps: readonly unknown[],
-): PagedList<T> {
+  options: PagedListOptions = {},
+): PagedList<T, S> {
   const [items, setItems] = useState<T[]>();
+  const [summary, setSummary] = useState<S>();
   const [next, setNext] = useState<string>();
   const [error, setError] = useState<ApiError>();
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const keep = options.keepWhileReloading === true;
 
   useEffect(() => {
     const mine = ++generation.current;
     setLoading(true);
-    setItems(undefined);
+    // The old list's cursor must not fetch into the new one (say its first page fails).
+    setNext(undefined);
+    if (!keep) setItems(undefined);
     loadRef.current(undefined).then(
       (page) => {
         if (mine !== generation.current) return;
         setItems(page.items);
+        setSummary(page.summary);
         setNext(page.next);
         setError(undefined);
         setLoading(false);
@@ -65,5 +91,5 @@ export function usePagedList<T>(
     }
   }, [next]);
 
-  return { items, error, loading, hasMore: next !== undefined, more };
+  return { items, summary, error, loading, hasMore: next !== undefined, more };
 }
