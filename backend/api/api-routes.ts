@@ -193,6 +193,22 @@ export const API_ROUTES = {
     query: rq.usersQuery,
     success: { status: 200, description: 'One page of rows.', schema: rs.usersPageSchema },
   },
+  searchPeople: {
+    method: 'GET',
+    path: '/api/v1/people',
+    tag: 'users',
+    summary:
+      "Find people of the tenant's directory by the start of their name, UPN or mail (the scope picker)",
+    description:
+      "Searches the people the backup discovered first, then the live directory through the tenant's saved app " +
+      "(Microsoft Graph), so someone not backed up yet is found too. Only the caller's tenant is searched. A " +
+      'directory that fails is `unavailable` (the directory itself answers the discovered people alone when only ' +
+      'Graph fails). Not audited: a picker asks on every few keystrokes.',
+    access: 'admin',
+    query: rq.peopleQuery,
+    success: { status: 200, description: 'The people found, at most `limit`.', schema: rs.peopleSchema },
+    errors: ['unavailable'],
+  },
   listAdmins: {
     method: 'GET',
     path: '/api/v1/admins',

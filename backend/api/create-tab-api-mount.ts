@@ -27,6 +27,7 @@ import type {
   TabBackup,
   TabBackupReads,
   TabConnections,
+  TabDirectory,
   TabNotificationTargets,
   TabScope,
 } from './tab-api-ports';
@@ -48,6 +49,8 @@ export interface TabApiDeps {
   notifications: TabNotificationTargets;
   audit: TabAuditLog;
   scope: TabScope;
+  /** Searches the tenant's people for the scope picker: governance's `directory`. */
+  directory: TabDirectory;
   /**
    * Browse, search, export, retention and erasure (the `recovery` routes). Its `BrowseService` should
    * address images through `signedImageUrls(recoveryLinks)`. Without both, the recovery routes are
@@ -85,6 +88,7 @@ function mountTabApi(server: Server, deps: TabApiDeps): void {
     notifications: deps.notifications,
     audit: deps.audit,
     scope: deps.scope,
+    directory: deps.directory,
     recovery: deps.recovery,
     recoveryLinks: deps.recoveryLinks,
     authorityHost: deps.authorityHost,

@@ -9,6 +9,7 @@ import type {
   TabBackup,
   TabBackupReads,
   TabConnections,
+  TabDirectory,
   TabNotificationTargets,
   TabScope,
 } from './tab-api-ports';
@@ -24,6 +25,8 @@ export interface HandlerDeps {
   notifications: TabNotificationTargets;
   audit: TabAuditLog;
   scope: TabScope;
+  /** The tenant's people, for the scope picker. */
+  directory: TabDirectory;
   /** Browse, search, export, retention, erasure; absent: the recovery routes answer 503. */
   recovery: RecoveryServices | undefined;
   /** Signs and checks the recovery routes' links (images, downloads); absent with `recovery`. */

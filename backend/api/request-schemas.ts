@@ -151,6 +151,23 @@ export const usersQuery = z.strictObject({
 
 export const auditQuery = z.strictObject({ limit: limit(200, 50) });
 
+/** Shortest and longest picker text: one letter matches too many people to be worth a Graph call. */
+export const PEOPLE_SEARCH_MIN = 2;
+export const PEOPLE_SEARCH_MAX = 100;
+
+export const peopleQuery = z.strictObject({
+  search: z
+    .string()
+    .trim()
+    .min(PEOPLE_SEARCH_MIN, `type at least ${PEOPLE_SEARCH_MIN} characters`)
+    .max(PEOPLE_SEARCH_MAX, `type at most ${PEOPLE_SEARCH_MAX} characters`)
+    .meta({
+      description:
+        'The start of a display name, user principal name or mail address (any case); trimmed, 2 to 100 characters.',
+    }),
+  limit: limit(25, 10),
+});
+
 /** No query parameters at all. */
 export const noQuery = z.strictObject({});
 
@@ -171,3 +188,4 @@ export type DemoTokenBody = z.infer<typeof demoTokenBody>;
 export type RunsQuery = z.infer<typeof runsQuery>;
 export type UsersQuery = z.infer<typeof usersQuery>;
 export type AuditQuery = z.infer<typeof auditQuery>;
+export type PeopleQuery = z.infer<typeof peopleQuery>;

@@ -284,6 +284,24 @@ export const usersPageSchema = z
   })
   .meta({ id: 'UsersPage' });
 
+export const directoryPersonSchema = z
+  .object({
+    id: z.string().meta({ description: "The person's Entra object id." }),
+    userPrincipalName: z.string(),
+    displayName: z.string(),
+    mail: z.string().optional(),
+  })
+  .meta({ id: 'DirectoryPerson', description: "A person of the caller's tenant, as a picker shows them." });
+
+export const peopleSchema = z
+  .object({
+    items: z.array(directoryPersonSchema).meta({
+      description:
+        'People the backup discovered first (by display name), then people of the live directory; at most `limit`.',
+    }),
+  })
+  .meta({ id: 'PeopleList' });
+
 export const adminSchema = z
   .object({
     userId: z.string(),

@@ -4,6 +4,7 @@ import type { BackupSchedule } from '../backup/schedule/backup-schedule';
 import type { ScopeService } from '../backup/scope/scope-service';
 import type { ConnectionService } from '../connection/connection-service';
 import type { AdminService } from '../governance/admin-service';
+import type { UserDirectory } from '../directory/user-directory';
 import type { AuditLog } from '../governance/audit-log';
 import type { NotificationService } from '../notifications/notification-service';
 import type { RunTrigger } from '../store/backup-records';
@@ -71,3 +72,9 @@ export class RunInProgressError extends Error {
  * each user's place in it for the per-user table.
  */
 export type TabScope = Pick<ScopeService, 'get' | 'set' | 'summary' | 'users'>;
+
+/**
+ * The tenant's people for the scope picker: governance's `UserDirectory` (discovered users, then
+ * Microsoft Graph through the tenant's app). It may reject with `DirectoryError`.
+ */
+export type TabDirectory = Pick<UserDirectory, 'search'>;

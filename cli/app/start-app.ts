@@ -441,6 +441,7 @@ function tabApiMount(parts: {
     notifications: governance.targets,
     audit: governance.audit,
     scope: parts.scope,
+    directory: governance.directory,
     recovery: parts.recovery,
     recoveryLinks: parts.recoveryLinks,
     ...(simulator ? { demoSignIn: demoSignIn(simulator, config) } : {}),

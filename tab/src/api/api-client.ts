@@ -12,6 +12,7 @@ import type {
   ConnectionView,
   Me,
   NotificationTarget,
+  PeopleList,
   Run,
   RunStarted,
   Schedule,
@@ -83,6 +84,9 @@ export class ApiClient {
   saveScope = (body: { mode: ScopeMode; users: string[]; expectedVersion?: number }) =>
     this.request<BackupScopeSaved>('PUT', '/scope', body);
   users = (options: UsersQuery) => this.request<UsersPage>('GET', `/users${query({ ...options })}`);
+  /** People of the tenant's directory whose name, UPN or mail starts with `search` (2-100 characters). */
+  searchPeople = (search: string, limit?: number) =>
+    this.request<PeopleList>('GET', `/people${query({ search, limit })}`);
 
   admins = () => this.request<{ items: Admin[] }>('GET', '/admins');
   addAdmin = (user: string) => this.request<Admin>('POST', '/admins', { user });

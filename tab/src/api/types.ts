@@ -6,8 +6,10 @@ import type {
   clientConfigSchema,
   connectionReportSchema,
   connectionViewSchema,
+  directoryPersonSchema,
   errorSchema,
   meSchema,
+  peopleSchema,
   runSchema,
   runStartedSchema,
   scheduleSchema,
@@ -43,6 +45,8 @@ export type UserRow = z.infer<typeof userRowSchema>;
 export type UsersPage = z.infer<typeof usersPageSchema>;
 export type UserState = UserRow['state'];
 export type { UserSortKey };
+export type DirectoryPerson = z.infer<typeof directoryPersonSchema>;
+export type PeopleList = z.infer<typeof peopleSchema>;
 export type Admin = z.infer<typeof adminSchema>;
 export type NotificationTarget = z.infer<typeof targetSchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -13,6 +13,7 @@ import type { TabApiLimits } from '../../../backend/api/request-limits';
 import { errorSchema } from '../../../backend/api/response-schemas';
 import { isStreamSuccess, type RouteSpec } from '../../../backend/api/route-spec';
 import { SsoTokenVerifier } from '../../../backend/api/sso-token-verifier';
+import type { TabDirectory } from '../../../backend/api/tab-api-ports';
 import type { TokenVerifier } from '../../../backend/api/tab-principal';
 import { BackupService } from '../../../backend/backup/backup-service';
 import { resolveBackupSettings } from '../../../backend/backup/backup-settings';
@@ -123,6 +124,8 @@ export async function startTabApi(
     withoutRecovery?: boolean;
     /** Replaces some of the real recovery services the API is given (a fake export, say). */
     recoveryOverride?: Partial<RecoveryServices>;
+    /** Replaces the directory the people search reads (one that fails, say); the real one otherwise. */
+    directoryOverride?: TabDirectory;
   } = {},
 ): Promise<TabApiHarness> {
   const logger = silentLogger();
@@ -212,6 +215,7 @@ export async function startTabApi(
     notifications,
     audit,
     scope,
+    directory: options.directoryOverride ?? directory,
     ...(options.withoutRecovery ? {} : { recovery, recoveryLinks }),
     ...(options.demoSignIn ? { demoSignIn: options.demoSignIn } : {}),
     ...(options.limits ? { limits: options.limits } : {}),

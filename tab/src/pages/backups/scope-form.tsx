@@ -10,11 +10,12 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiClient, ApiError } from '../../api/api-client';
-import type { BackupScope, BackupScopeSaved, ScopeMode } from '../../api/types';
+import type { BackupScope, BackupScopeSaved, DirectoryPerson, ScopeMode } from '../../api/types';
 import { ErrorMessage } from '../../common/error-message';
 import { useLayoutStyles } from '../../common/layout';
 import { LiveRegion } from '../../common/live-region';
 import { asApiError, useResource } from '../../common/use-resource';
+import { PeoplePicker, type PickOutcome } from './people-picker';
 
 /**
  * A pasted list, one per line or separated by commas, semicolons or spaces, a group's display name
@@ -25,21 +26,16 @@ export function splitPastedUsers(text: string): string[] {
   return text.match(/group:"[^"]*"|[^\s,;]+/gi) ?? [];
 }
 
-/** An Entra group the scope names, as the API reports it beside `users`. */
-interface ScopeGroup {
-  id: string;
-  displayName: string;
-  /** Its user members (nested groups included) when last read. */
-  members: number;
-}
-
 /**
- * The scope's groups: the server sends them beside `users`; the response schema does not list
- * them yet, so they are read defensively.
+ * The list with the person's UPN added at its end, or undefined when it names them already (by UPN
+ * in any case, or by object id).
  */
-function groupsOf(scope: BackupScope): ScopeGroup[] {
-  const groups = (scope as BackupScope & { groups?: unknown }).groups;
-  return Array.isArray(groups) ? (groups as ScopeGroup[]) : [];
+export function withPerson(list: string, person: Pick<DirectoryPerson, 'id' | 'userPrincipalName'>) {
+  const listed = new Set(splitPastedUsers(list).map((entry) => entry.toLowerCase()));
+  if (listed.has(person.userPrincipalName.toLowerCase()) || listed.has(person.id.toLowerCase()))
+    return undefined;
+  const kept = list.trimEnd();
+  return kept === '' ? person.userPrincipalName : `${kept}\n${person.userPrincipalName}`;
 }
 
 const MODES: { value: ScopeMode; label: string }[] = [
@@ -116,11 +112,22 @@ export function ScopeForm(props: { api: ApiClient; onSaved?: () => void }) {
           ))}
         </RadioGroup>
       </Field>
+      <PeoplePicker
+        api={api}
+        disabled={draft.mode === 'all'}
+        onPick={(person): PickOutcome => {
+          const users = withPerson(draft.users, person);
+          if (users === undefined) return 'already-listed';
+          setDraft({ ...draft, users });
+          return 'added';
+        }}
+      />
       {draft.mode !== 'all' ? (
         <Field
           label={draft.mode === 'only' ? 'People to back up' : 'People to leave out'}
           hint={
-            'Paste UPNs or object ids: one per line, or separated by commas, semicolons or spaces. ' +
+            'Paste UPNs or object ids (or add people with the search above): one per line, or ' +
+            'separated by commas, semicolons or spaces. ' +
             'Name an Entra group as group:<name or object id> (quote a name with spaces: ' +
             'group:"Sales Team"); its members, nested groups included, are read at every backup. ' +
             'Groups need the app permission GroupMember.Read.All, with admin consent.'
@@ -136,10 +143,10 @@ export function ScopeForm(props: { api: ApiClient; onSaved?: () => void }) {
           />
         </Field>
       ) : null}
-      {draft.mode !== 'all' && groupsOf(current).length > 0 ? (
+      {draft.mode !== 'all' && current.groups.length > 0 ? (
         <p>
           Groups saved in this scope:{' '}
-          {groupsOf(current)
+          {current.groups
             .map(
               (g) =>
                 `${g.displayName} (group:${g.id}, ${g.members} ${g.members === 1 ? 'person' : 'people'})`,
@@ -176,10 +183,9 @@ function toDraft(scope: BackupScope) {
   return {
     mode: scope.mode,
     // Groups go back by object id: their names may change or be shared.
-    users: [
-      ...scope.users.map((u) => u.userPrincipalName),
-      ...groupsOf(scope).map((g) => `group:${g.id}`),
-    ].join('\n'),
+    users: [...scope.users.map((u) => u.userPrincipalName), ...scope.groups.map((g) => `group:${g.id}`)].join(
+      '\n',
+    ),
     version: scope.version,
   };
 }
