@@ -4,20 +4,35 @@
  * process (keep-alive connections, a few requests in flight) on loopback for a bounded time per
  * listing. Prints pages/s, messages/s, the ratio to Graph's 200 rps getAllMessages limit, and the
  * server's CPU use (share of one core, and CPU time per page: the figure that stays meaningful on
- * a machine other work also runs on). The first listing answers one page held in memory, so it
- * measures the HTTPS shell alone; the others add the Graph routes and SQLite.
+ * a machine other work also runs on), split into the main thread and the others (V8's garbage
+ * collector marks and sweeps there), with the full garbage collections per 1,000 pages.
+ *
+ * The first listing is Node's HTTPS server alone answering the same page (no simulator at all):
+ * the floor of any HTTPS server in Node on this machine. The second answers that page held in
+ * memory through the simulator, so it measures the simulator's shell (token check, routing,
+ * throttle, log); the others add the Graph routes and SQLite.
  *
  *   npx tsx bench/simulator-throughput.ts [messages=200000] [seconds=3] [concurrency=8] [chats=400] [users=50]
+ *     [--profiles=<folder>]
+ *
+ * `--profiles` records a V8 CPU profile of the server side (this process; the load runs in
+ * another) during each listing, keeps it in that folder (.cpuprofile, for Chrome DevTools) and
+ * prints where the main thread's time went: by part of the server, then the functions with the
+ * most self time.
  *
  * Prints figures only; it never passes or fails on time.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request, type Server } from 'node:https';
+import { Session } from 'node:inspector';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import type { GraphRoute } from '../simulator/contracts';
 import { startSimulator } from '../simulator/server';
+import { IDLE, SIMULATOR_PROCESS_RULES, splitCpuProfile } from './support/cpu-profile-split';
 
 /** Graph's limit for getAllMessages per app per tenant [throttling-limits]. */
 const GET_ALL_MESSAGES_RPS = 200;
@@ -41,8 +56,15 @@ interface LoadResult {
 }
 
 function arg(index: number, fallback: number): number {
-  const value = process.argv[2 + index];
+  const value = process.argv.slice(2).filter((a) => !a.startsWith('--'))[index];
   return value === undefined ? fallback : Number(value);
+}
+
+function option(name: string): string | undefined {
+  return process.argv
+    .slice(2)
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3);
 }
 
 if (process.argv[2] === '--load') {
@@ -62,6 +84,8 @@ async function main(): Promise<void> {
   const concurrency = arg(2, 8);
   const chats = arg(3, 400);
   const users = arg(4, 50);
+  const profiles = option('profiles');
+  if (profiles) mkdirSync(profiles, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'chatvault-sim-bench-'));
   try {
     const seedStarted = Date.now();
@@ -82,6 +106,7 @@ async function main(): Promise<void> {
       tenants: [{ seed: 'bench', domain: 'bench.example', displayName: 'Bench', messages, chats, users }],
       throttle: { enabled: false },
     });
+    let bare: Server | undefined;
     try {
       console.log(
         `seeded ${messages} messages in ${chats} chats of ${users} users in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
@@ -111,7 +136,10 @@ async function main(): Promise<void> {
       ) as Record<string, unknown>;
       delete firstPage['@odata.nextLink'];
       fixedPage = Buffer.from(JSON.stringify(firstPage));
+      bare = await bareHttpsServer(join(dir, 'tls'), fixedPage);
+      const bareBaseUrl = `https://127.0.0.1:${(bare.address() as AddressInfo).port}/v1.0`;
       const listings = [
+        { name: 'HTTPS alone: one fixed page', starts: ['/bench/fixedPage'], baseUrl: bareBaseUrl },
         { name: 'shell only: one fixed page', starts: ['/bench/fixedPage'] },
         {
           name: 'getAllMessages per user, $top=50',
@@ -122,10 +150,23 @@ async function main(): Promise<void> {
           starts: chatIds.map((id) => `/chats/${encodeURIComponent(id)}/messages?$top=50`),
         },
       ];
+      // Unmeasured: the first second of HTTPS traffic also compiles Node's TLS and HTTP code.
+      for (const baseUrl of [bareBaseUrl, sim.graphBaseUrl])
+        await runLoadProcess({
+          baseUrl,
+          caFile: sim.caFile,
+          token,
+          starts: ['/bench/fixedPage'],
+          seconds: 1,
+          concurrency,
+        });
       for (const listing of listings) {
+        const profiler = profiles ? await startProfile() : undefined;
+        const gc = countFullCollections();
+        const threadsBefore = threadCpuUs();
         const cpuBefore = process.cpuUsage();
         const result = await runLoadProcess({
-          baseUrl: sim.graphBaseUrl,
+          baseUrl: listing.baseUrl ?? sim.graphBaseUrl,
           caFile: sim.caFile,
           token,
           starts: listing.starts,
@@ -133,6 +174,16 @@ async function main(): Promise<void> {
           concurrency,
         });
         const cpu = process.cpuUsage(cpuBefore);
+        const threads = threadCpuUs();
+        const fullCollections = gc.stop();
+        const profileFile = profiles && join(profiles, `${slug(listing.name)}.cpuprofile`);
+        if (profiler && profileFile) writeFileSync(profileFile, await profiler.stop());
+        const pages = Math.max(result.pages, 1);
+        const threadSplit =
+          threads && threadsBefore
+            ? ` (main thread ${((threads.main - threadsBefore.main) / pages).toFixed(0)}, ` +
+              `other threads ${((threads.others - threadsBefore.others) / pages).toFixed(0)})`
+            : '';
         const pagesPerSecond = result.pages / result.seconds;
         console.log(
           `${listing.name.padEnd(36)} ${pagesPerSecond.toFixed(0).padStart(6)} pages/s ` +
@@ -141,16 +192,155 @@ async function main(): Promise<void> {
             `${(result.bytes / Math.max(result.pages, 1) / 1024).toFixed(1).padStart(6)} KB/page ` +
             `${(pagesPerSecond / GET_ALL_MESSAGES_RPS).toFixed(1).padStart(5)}x the ${GET_ALL_MESSAGES_RPS} rps limit ` +
             `server CPU ${(((cpu.user + cpu.system) / 1e6 / result.seconds) * 100).toFixed(0)}% of a core, ` +
-            `${((cpu.user + cpu.system) / Math.max(result.pages, 1)).toFixed(0)} µs a page` +
+            `${((cpu.user + cpu.system) / pages).toFixed(0)} µs a page${threadSplit}, ` +
+            `${((fullCollections * 1000) / pages).toFixed(1)} full GCs per 1000 pages` +
             (Object.keys(result.failures).length > 0 ? ` failures ${JSON.stringify(result.failures)}` : ''),
         );
+        if (profileFile) printProfile(profileFile, pages);
       }
     } finally {
+      if (bare) await closeServer(bare);
       await sim.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Node's HTTPS server and nothing else, with the simulator's certificate and Graph's content type:
+ * the same page for every request. What it costs a page is the floor under any simulator.
+ */
+function bareHttpsServer(tlsDir: string, page: Buffer): Promise<Server> {
+  const server = createServer(
+    {
+      key: readFileSync(join(tlsDir, 'simulator-key.pem')),
+      cert: readFileSync(join(tlsDir, 'simulator-ca.pem')),
+    },
+    (_req, res) => {
+      res.writeHead(200, {
+        'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;charset=utf-8',
+        'Content-Length': page.length,
+      });
+      res.end(page);
+    },
+  );
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Counts this process's full (mark-compact) garbage collections until `stop`. */
+function countFullCollections(): { stop(): number } {
+  let count = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) count += 1;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return count;
+    },
+  };
+}
+
+/**
+ * CPU time of this process's main thread and of all its other threads (V8's garbage collector
+ * helpers, libuv's pool), in µs, from Linux's per-thread scheduler statistics; undefined elsewhere.
+ */
+function threadCpuUs(): { main: number; others: number } | undefined {
+  try {
+    let main = 0;
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      if (Number(tid) === process.pid) main += ns / 1000;
+      else others += ns / 1000;
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
+interface RunningProfile {
+  /** Stops the profile and answers it as .cpuprofile text. */
+  stop(): Promise<string>;
+}
+
+/** A V8 CPU profile of this process: the server's side only, the load runs in another process. */
+async function startProfile(): Promise<RunningProfile> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      session.disconnect();
+      return JSON.stringify(profile);
+    },
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+}
+
+/** The main thread's busy time by part of the server, then the functions with the most self time. */
+function printProfile(file: string, pages: number): void {
+  const perPage = (ms: number): string => `${((ms * 1000) / pages).toFixed(0).padStart(5)} µs`;
+  const split = splitCpuProfile(file, SIMULATOR_PROCESS_RULES);
+  console.log(`  profile ${file}: main thread busy ${perPage(split.busyMs)} a page`);
+  for (const [part, ms] of split.parts) if (part !== IDLE) console.log(`    ${perPage(ms)}  ${part}`);
+
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const { functionName, url } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)') return;
+    const name = `${functionName || '(anonymous)'}${url ? ` ${shortUrl(url)}` : ''}`;
+    // A sample stands for the time until the next one.
+    const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
+    self.set(name, (self.get(name) ?? 0) + ms);
+  });
+  console.log('    most self time:');
+  for (const [name, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`    ${perPage(ms)}  ${name}`);
+}
+
+function shortUrl(url: string): string {
+  const path = url.replace(/^file:\/\//, '');
+  return path.startsWith('/') ? relative(process.cwd(), path) : path;
+}
+
+function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 async function appToken(

@@ -7,11 +7,11 @@ import { exclusiveLowerBound, exclusiveUpperBound, type FilterComparison } from 
 import { keySegment, link, metadataContext, pathSegment } from './odata/links';
 import { QueryOptions } from './odata/query-options';
 import {
-  collectionBytes,
-  pageSql,
+  frameParams,
+  pageBodySql,
   rebaseGraphUrlBytes,
   servedMessageSql,
-  type PageRow,
+  type PageBodyRow,
 } from './message-pages';
 import { member, withLeadingMembers } from './odata/raw-json';
 import { decodeToken, encodeToken, tokenInteger } from './odata/skip-token';
@@ -119,28 +119,25 @@ export function listChatMessages(ctx: RouteContext, req: GraphRequest): GraphRes
     cursor ? cursor.id : '',
     purgedBefore(ctx.now()),
   ];
-  const itemSql = servedMessageSql({ includeUnknown: wantsUnknownEnumMembers(req.headers), exported: false });
-  const [items, count] = ctx.sql.arraysOf(pageSql(itemSql, fromWhereOrder)).get(...params, top) as PageRow;
-
+  // The page's last row, and whether another follows it: an index walk that reads no message
+  // text, done first so that the page statement can write the nextLink into the page itself.
+  const edge = ctx.sql
+    .arraysOf(`SELECT ${column}, id ${fromWhereOrder} LIMIT 2 OFFSET ?`)
+    .all(...params, top - 1) as [number, string][];
   let nextLink: string | undefined;
-  if (count === top) {
-    // The page's last row, and whether another follows it: an index walk that reads no message text.
-    const edge = ctx.sql
-      .arraysOf(`SELECT ${column}, id ${fromWhereOrder} LIMIT 2 OFFSET ?`)
-      .all(...params, top - 1) as [number, string][];
-    if (edge.length === 2) {
-      const token = encodeToken(['chatMessages', chatId, order, edge[0][0], edge[0][1]]);
-      nextLink = link(req.baseUrl, `/chats/${pathSegment(chatId)}/messages`, [
-        ...query.carried(['$top', '$orderby', '$filter']),
-        ['$skiptoken', token],
-      ]);
-    }
+  if (edge.length === 2) {
+    const token = encodeToken(['chatMessages', chatId, order, edge[0][0], edge[0][1]]);
+    nextLink = link(req.baseUrl, `/chats/${pathSegment(chatId)}/messages`, [
+      ...query.carried(['$top', '$orderby', '$filter']),
+      ['$skiptoken', token],
+    ]);
   }
   const context = metadataContext(req.baseUrl, `${keySegment('chats', chatId)}/messages`);
-  return {
-    status: 200,
-    rawJson: rebaseGraphUrlBytes(collectionBytes({ context, count, nextLink, items: [items] }), req.baseUrl),
-  };
+  const itemSql = servedMessageSql({ includeUnknown: wantsUnknownEnumMembers(req.headers), exported: false });
+  const [body] = ctx.sql
+    .arraysOf(pageBodySql(itemSql, fromWhereOrder, true))
+    .get(...frameParams({ context, counted: true, nextLink }), ...params, top) as PageBodyRow;
+  return { status: 200, rawJson: rebaseGraphUrlBytes(body, req.baseUrl) };
 }
 
 /**

@@ -4,11 +4,12 @@ import { TEAMS_DEFAULT_PAGE_SIZE, TEAMS_MAX_PAGE_SIZE } from './chat-messages-ro
 import { paymentModel } from './get-all-messages-route';
 import { teamsQueryErrors } from './graph-errors';
 import {
-  collectionBytes,
-  pageSql,
+  frameParams,
+  pageBodySql,
   rebaseGraphUrlBytes,
   servedMessageSql,
-  type PageRow,
+  type PageBodyRow,
+  type PageFrame,
 } from './message-pages';
 import { STILL_READABLE_SQL, purgedBefore } from './message-visibility';
 import { exclusiveLowerBound } from './odata/filter-expression';
@@ -76,23 +77,25 @@ export function getAllMessagesDelta(ctx: RouteContext, req: GraphRequest): Graph
   const page = roundPage(ctx, query, tenantId, user.id);
 
   const itemSql = servedMessageSql({ includeUnknown: wantsUnknownEnumMembers(req.headers), exported: true });
-  const served =
-    page.kind === 'snapshot'
-      ? snapshotPage(ctx, tenantId, user.id, page, itemSql)
-      : changesPage(ctx, tenantId, user.id, page, itemSql);
-
   // Delta links carry their state in the token alone, as Graph's do.
   const path = `/users/${pathSegment(req.params.userId)}/chats/getAllMessages/delta`;
   const carried: [string, string][] = model ? [['model', model]] : [];
   const context = metadataContext(req.baseUrl, 'Collection(chatMessage)');
-  let annotation: { nextLink: string } | { deltaLink: string };
-  if (served.next !== undefined) {
-    annotation = { nextLink: link(req.baseUrl, path, [...carried, ['$skiptoken', served.next]]) };
-  } else {
-    const token = encodeToken(['deltaLink', user.id, page.upper, page.top]);
-    annotation = { deltaLink: link(req.baseUrl, path, [...carried, ['$deltatoken', token]]) };
-  }
-  const body = collectionBytes({ context, ...annotation, items: served.items });
+  const frame = (next: string | undefined): PageFrame =>
+    next !== undefined
+      ? { context, counted: false, nextLink: link(req.baseUrl, path, [...carried, ['$skiptoken', next]]) }
+      : {
+          context,
+          counted: false,
+          deltaLink: link(req.baseUrl, path, [
+            ...carried,
+            ['$deltatoken', encodeToken(['deltaLink', user.id, page.upper, page.top])],
+          ]),
+        };
+  const body =
+    page.kind === 'snapshot'
+      ? snapshotPage(ctx, tenantId, user.id, page, itemSql, frame)
+      : changesPage(ctx, tenantId, user.id, page, itemSql, frame);
   return { status: 200, rawJson: rebaseGraphUrlBytes(body, req.baseUrl) };
 }
 
@@ -152,11 +155,8 @@ function roundPage(ctx: RouteContext, query: QueryOptions, tenantId: string, use
   return { kind: 'snapshot', upper, above, top };
 }
 
-interface ServedPage {
-  items: Buffer[];
-  /** The skip token of the next page; absent on the round's last page. */
-  next?: string;
-}
+/** The annotations of a page, given the skip token of the next page (absent on a round's last). */
+type DeltaFrame = (next: string | undefined) => PageFrame;
 
 function snapshotPage(
   ctx: RouteContext,
@@ -164,8 +164,9 @@ function snapshotPage(
   userId: string,
   page: Extract<RoundPage, { kind: 'snapshot' }>,
   itemSql: string,
-): ServedPage {
-  const walked = walkUserMessages(ctx, {
+  frame: DeltaFrame,
+): Buffer {
+  return walkUserMessages(ctx, {
     tenantId,
     userId,
     column: 'last_modified_ms',
@@ -178,23 +179,21 @@ function snapshotPage(
     itemSql,
     after: page.after,
     limit: page.top,
-  });
-  const next = walked.next;
-  return {
-    items: walked.items,
-    next:
-      next &&
-      encodeToken([
-        'deltaSnapshot',
-        userId,
-        page.upper,
-        page.above,
-        page.top,
-        next.chatId,
-        next.timeMs,
-        next.id,
-      ]),
-  };
+    frame: (next) =>
+      frame(
+        next &&
+          encodeToken([
+            'deltaSnapshot',
+            userId,
+            page.upper,
+            page.above,
+            page.top,
+            next.chatId,
+            next.timeMs,
+            next.id,
+          ]),
+      ),
+  }).body;
 }
 
 function changesPage(
@@ -203,24 +202,26 @@ function changesPage(
   userId: string,
   page: Extract<RoundPage, { kind: 'changes' }>,
   itemSql: string,
-): ServedPage {
+  frame: DeltaFrame,
+): Buffer {
   const fromWhereOrder = `FROM messages m
      WHERE tenant_id = ? AND seq > ? AND seq <= ? AND last_modified_ms >= ? AND ${STILL_READABLE_SQL}
        AND EXISTS (SELECT 1 FROM chat_members cm WHERE cm.tenant_id = m.tenant_id AND cm.user_id = ? AND cm.chat_id = m.chat_id)
      ORDER BY seq`;
   const params = [tenantId, page.afterSeq, page.upper, page.windowStart, purgedBefore(ctx.now()), userId];
-  const [items, count] = ctx.sql
-    .arraysOf(pageSql(itemSql, fromWhereOrder))
-    .get(...params, page.top) as PageRow;
-  let next: string | undefined;
-  if (count === page.top) {
-    const edge = ctx.sql
-      .arraysOf(`SELECT seq ${fromWhereOrder} LIMIT 2 OFFSET ?`)
-      .all(...params, page.top - 1) as [number][];
-    if (edge.length === 2)
-      next = encodeToken(['deltaChanges', userId, page.upper, page.windowStart, page.top, edge[0][0]]);
-  }
-  return { items: items ? [items] : [], next };
+  // The page's last row and whether another follows, first: the page statement writes the link.
+  const edge = ctx.sql
+    .arraysOf(`SELECT seq ${fromWhereOrder} LIMIT 2 OFFSET ?`)
+    .all(...params, page.top - 1) as [number][];
+  const next =
+    edge.length === 2
+      ? encodeToken(['deltaChanges', userId, page.upper, page.windowStart, page.top, edge[0][0]])
+      : undefined;
+  const pageFrame = frame(next);
+  const [body] = ctx.sql
+    .arraysOf(pageBodySql(itemSql, fromWhereOrder, pageFrame.counted))
+    .get(...frameParams(pageFrame), ...params, page.top) as PageBodyRow;
+  return body;
 }
 
 /** The highest `seq` written in the tenant: where a round that starts now ends. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GraphRequest, GraphResult } from '../contracts';
 import { TEAMS_DEFAULT_PAGE_SIZE, TEAMS_MAX_PAGE_SIZE } from './chat-messages-routes';
 import { badRequest, teamsQueryErrors } from './graph-errors';
-import { collectionBytes, rebaseGraphUrlBytes, servedMessageSql } from './message-pages';
+import { rebaseGraphUrlBytes, servedMessageSql } from './message-pages';
 import { STILL_READABLE_SQL, purgedBefore } from './message-visibility';
 import { exclusiveLowerBound, exclusiveUpperBound, type FilterComparison } from './odata/filter-expression';
 import { link, metadataContext, pathSegment } from './odata/links';
@@ -65,6 +65,8 @@ export function getAllMessages(ctx: RouteContext, req: GraphRequest): GraphResul
       : undefined;
   });
 
+  const context = metadataContext(req.baseUrl, 'Collection(chatMessage)');
+  const path = `/users/${pathSegment(req.params.userId)}/chats/getAllMessages`;
   const page = walkUserMessages(ctx, {
     tenantId,
     userId: user.id,
@@ -75,27 +77,19 @@ export function getAllMessages(ctx: RouteContext, req: GraphRequest): GraphResul
     itemSql: servedMessageSql({ includeUnknown: wantsUnknownEnumMembers(req.headers), exported: true }),
     after,
     limit: top,
+    frame: (next) => ({
+      context,
+      counted: true,
+      nextLink:
+        next &&
+        link(req.baseUrl, path, [
+          ...query.carried(['$top', '$filter']),
+          ...(model ? [['model', model] as const] : []),
+          ['$skiptoken', encodeToken(['allMessages', user.id, order, next.chatId, next.timeMs, next.id])],
+        ]),
+    }),
   });
-
-  let nextLink: string | undefined;
-  if (page.next) {
-    const token = encodeToken([
-      'allMessages',
-      user.id,
-      order,
-      page.next.chatId,
-      page.next.timeMs,
-      page.next.id,
-    ]);
-    nextLink = link(req.baseUrl, `/users/${pathSegment(req.params.userId)}/chats/getAllMessages`, [
-      ...query.carried(['$top', '$filter']),
-      ...(model ? [['model', model] as const] : []),
-      ['$skiptoken', token],
-    ]);
-  }
-  const context = metadataContext(req.baseUrl, 'Collection(chatMessage)');
-  const body = collectionBytes({ context, count: page.count, nextLink, items: page.items });
-  return { status: 200, rawJson: rebaseGraphUrlBytes(body, req.baseUrl) };
+  return { status: 200, rawJson: rebaseGraphUrlBytes(page.body, req.baseUrl) };
 }
 
 /** `model=A` / `model=B` pick a payment model; without it Graph runs in evaluation mode. */

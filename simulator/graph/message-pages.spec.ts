@@ -3,9 +3,13 @@ import { openSimulatorDb } from '../state/schema';
 import { GRAPH_CANONICAL_BASE, rebaseGraphUrls } from '../state/graph-urls';
 import {
   collectionBytes,
+  frameParams,
+  pageBodySql,
   pageSql,
   rebaseGraphUrlBytes,
   servedMessageSql,
+  type PageBodyRow,
+  type PageFrame,
   type PageRow,
 } from './message-pages';
 
@@ -78,15 +82,56 @@ describe('message pages assembled in SQLite', () => {
       .get(5) as PageRow;
     assert.equal(raw, null);
     assert.equal(count, 0);
-    const body = collectionBytes({
-      context: 'ctx',
-      deltaLink: 'd',
-      items: [raw, Buffer.from('{"a":1}'), Buffer.alloc(0)],
-    });
+    const body = collectionBytes({ context: 'ctx', counted: false, deltaLink: 'd' }, 1, [
+      raw,
+      Buffer.from('{"a":1}'),
+      Buffer.alloc(0),
+    ]);
     assert.deepEqual(JSON.parse(body.toString()), {
       '@odata.context': 'ctx',
       '@odata.deltaLink': 'd',
       value: [{ a: 1 }],
+    });
+  });
+
+  describe('a whole page from one statement', () => {
+    const from = "FROM messages WHERE tenant_id = 't' AND chat_id = ? ORDER BY created_ms";
+    function whole(frame: PageFrame, chatId: string, top: number): PageBodyRow {
+      return db
+        .prepare(pageBodySql('json', from, frame.counted))
+        .raw(true)
+        .get(...frameParams(frame), chatId, top) as PageBodyRow;
+    }
+
+    it("writes the same bytes as a page joined from pieces, annotations in Graph's order", () => {
+      const frame: PageFrame = {
+        context: 'https://h/v1.0/$metadata#x',
+        counted: true,
+        nextLink: 'https://h/n?a="b"',
+      };
+      const [body, count] = whole(frame, 'c', 2);
+      assert.equal(count, 2);
+      const [items] = db.prepare(pageSql('json', from)).raw(true).get('c', 2) as PageRow;
+      assert.equal(body.toString('utf8'), collectionBytes(frame, 2, [items]).toString('utf8'));
+      assert.deepEqual(Object.keys(JSON.parse(body.toString('utf8')) as object), [
+        '@odata.context',
+        '@odata.count',
+        '@odata.nextLink',
+        'value',
+      ]);
+      assert.deepEqual((JSON.parse(body.toString('utf8')) as { value: unknown[] }).value, stored.slice(0, 2));
+    });
+
+    it('answers an empty page with its annotations and no items, counted or not', () => {
+      assert.deepEqual(JSON.parse(whole({ context: 'ctx', counted: true }, 'none', 5)[0].toString()), {
+        '@odata.context': 'ctx',
+        '@odata.count': 0,
+        value: [],
+      });
+      assert.deepEqual(
+        JSON.parse(whole({ context: 'ctx', counted: false, deltaLink: 'd' }, 'none', 5)[0].toString()),
+        { '@odata.context': 'ctx', '@odata.deltaLink': 'd', value: [] },
+      );
     });
   });
 
@@ -105,5 +150,19 @@ describe('message pages assembled in SQLite', () => {
     }
     const untouched = Buffer.from('{"a":1}');
     assert.equal(rebaseGraphUrlBytes(untouched, 'https://127.0.0.1:1/v1.0'), untouched);
+  });
+
+  it('rebases in place onto a shorter base, and onto a longer one into new bytes', () => {
+    const text = `${GRAPH_CANONICAL_BASE}/a ${GRAPH_CANONICAL_BASE}/${GRAPH_CANONICAL_BASE}/b ü${GRAPH_CANONICAL_BASE}/`;
+    const shorter = 'https://127.0.0.1:1/v1.0';
+    const given = Buffer.from(text);
+    const rebased = rebaseGraphUrlBytes(given, shorter);
+    assert.equal(rebased.toString(), rebaseGraphUrls(text, shorter));
+    assert.ok(
+      rebased.buffer === given.buffer && rebased.byteOffset === given.byteOffset,
+      'no second buffer for a shorter base',
+    );
+    const longer = 'https://[0000:0000:0000:0000:0000:0000:0000:0001]:65535/v1.0';
+    assert.equal(rebaseGraphUrlBytes(Buffer.from(text), longer).toString(), rebaseGraphUrls(text, longer));
   });
 });

@@ -1,14 +1,17 @@
 import { GRAPH_CANONICAL_BASE } from '../state/graph-urls';
 
 /**
- * Pages of messages are assembled inside SQLite: one statement returns a page's items already
- * joined, as UTF-8 bytes (`CAST(group_concat(…) AS BLOB)`), and the response is those bytes between
- * the annotations. Reading fifty stored JSON strings into JavaScript, joining them and encoding the
+ * Pages of messages are assembled inside SQLite: one statement returns a whole page, annotations
+ * and items, as UTF-8 bytes (`CAST(concat(…, group_concat(…), …) AS BLOB)`), and the response is
+ * those bytes. Reading fifty stored JSON strings into JavaScript, joining them and encoding the
  * result back to UTF-8 costs more than the queries themselves; this way no message text is ever
- * decoded. The rewrites a message may need on the way out are SQL expressions that touch only the
- * rows concerned: system messages (`json_set`, see unknown-enum-members.ts) and, for the export
- * APIs, the leading `@odata.type`. Stored message JSON is compact, as JSON.stringify writes it: it
- * starts with its `{`.
+ * decoded, and a page is one buffer from SQLite to the socket. Every further page-sized buffer
+ * would cost more than its copy: V8 counts buffers against its heap limit, and under load each one
+ * a page makes brings about four full garbage collections per thousand pages (measured with
+ * bench/simulator-throughput.ts), each tens of milliseconds of marking. The rewrites a message may
+ * need on the way out are SQL expressions that touch only the rows concerned: system messages
+ * (`json_set`, see unknown-enum-members.ts) and, for the export APIs, the leading `@odata.type`.
+ * Stored message JSON is compact, as JSON.stringify writes it: it starts with its `{`.
  */
 
 /** The SQL expression of one message as served, over the `messages` columns `json` and `message_type`. */
@@ -37,23 +40,51 @@ export function pageSql(itemSql: string, fromWhereOrder: string): string {
 /** `[items, count]` as the page statement returns it; `items` is null for an empty page. */
 export type PageRow = [Buffer | null, number];
 
-/** An OData collection as bytes: annotations first, as Graph orders them, then `value`. */
-export function collectionBytes(page: {
+/** The annotations around a page's items, in the order Graph writes them. */
+export interface PageFrame {
   context: string;
-  count?: number;
+  /** Whether the page states `@odata.count`: how many items it holds. */
+  counted: boolean;
   nextLink?: string;
   deltaLink?: string;
-  items: readonly (Buffer | null)[];
-}): Buffer {
-  let head = `{"@odata.context":${JSON.stringify(page.context)}`;
-  if (page.count !== undefined) head += `,"@odata.count":${page.count}`;
-  if (page.nextLink !== undefined) head += `,"@odata.nextLink":${JSON.stringify(page.nextLink)}`;
-  if (page.deltaLink !== undefined) head += `,"@odata.deltaLink":${JSON.stringify(page.deltaLink)}`;
-  const parts: Buffer[] = [Buffer.from(`${head},"value":[`)];
-  for (const items of page.items) {
-    if (!items || items.length === 0) continue;
+}
+
+/**
+ * A statement returning one row `[body, count]`: the whole page as JSON bytes, the messages
+ * `fromWhereOrder` yields (see `pageSql`) between the annotations of a frame. Bind
+ * `frameParams(frame)` first (the frame's `counted` must match), then the statement's own
+ * parameters and the limit.
+ */
+export function pageBodySql(itemSql: string, fromWhereOrder: string, counted: boolean): string {
+  // concat() skips the NULL of an empty group_concat and makes the page in one allocation.
+  return `SELECT CAST(concat(?, ${counted ? 'count(*), ' : ''}?, group_concat(item, ','), ']}') AS BLOB), count(*) FROM (SELECT ${itemSql} AS item ${fromWhereOrder} LIMIT ?)`;
+}
+
+/** The two texts a `pageBodySql` statement puts around the count: what comes before it and after it. */
+export function frameParams(frame: PageFrame): [string, string] {
+  let before = `{"@odata.context":${JSON.stringify(frame.context)}`;
+  if (frame.counted) before += ',"@odata.count":';
+  let after = '';
+  if (frame.nextLink !== undefined) after += `,"@odata.nextLink":${JSON.stringify(frame.nextLink)}`;
+  if (frame.deltaLink !== undefined) after += `,"@odata.deltaLink":${JSON.stringify(frame.deltaLink)}`;
+  return [before, `${after},"value":[`];
+}
+
+/** `[body, count]` as a `pageBodySql` statement returns it. */
+export type PageBodyRow = [Buffer, number];
+
+/**
+ * An OData collection as bytes from pieces of comma-joined items (a page made of several
+ * statements' rows): the frame's annotations first, then `value`. `count` is stated when the
+ * frame is `counted`.
+ */
+export function collectionBytes(frame: PageFrame, count: number, items: readonly (Buffer | null)[]): Buffer {
+  const [before, after] = frameParams(frame);
+  const parts: Buffer[] = [Buffer.from(`${before}${frame.counted ? count : ''}${after}`)];
+  for (const piece of items) {
+    if (!piece || piece.length === 0) continue;
     if (parts.length > 1) parts.push(COMMA);
-    parts.push(items);
+    parts.push(piece);
   }
   parts.push(CLOSE);
   return Buffer.concat(parts);
@@ -67,6 +98,11 @@ const CANONICAL_PREFIX = Buffer.from(`${GRAPH_CANONICAL_BASE}/`);
  * `rebaseGraphUrls` (state/graph-urls.ts) on bytes: stored Graph URLs (inline images point at their
  * hosted contents) moved onto the base the client called. UTF-8 never has the prefix's bytes
  * inside another character, so a byte search finds exactly what a text search would.
+ *
+ * `body` is the caller's to give away: a base no longer than Graph's (the simulator's own,
+ * `https://127.0.0.1:<port>/v1.0`) is written over it in place, and the answer is a view of it.
+ * Most pages hold an inline image somewhere, and a second page-sized buffer per page is what
+ * this saves.
  */
 export function rebaseGraphUrlBytes(body: Buffer, baseUrl: string): Buffer {
   const base = baseUrl.replace(/\/+$/, '');
@@ -74,6 +110,21 @@ export function rebaseGraphUrlBytes(body: Buffer, baseUrl: string): Buffer {
   let at = body.indexOf(CANONICAL_PREFIX);
   if (at < 0) return body;
   const replacement = Buffer.from(`${base}/`);
+  if (replacement.length <= CANONICAL_PREFIX.length) {
+    // Each stretch between two URLs moves left by what the replacements before it saved, so the
+    // writing never overtakes the reading.
+    let to = at;
+    let from = at;
+    while (at >= 0) {
+      if (to < from) body.copy(body, to, from, at);
+      to += at - from;
+      to += replacement.copy(body, to);
+      from = at + CANONICAL_PREFIX.length;
+      at = body.indexOf(CANONICAL_PREFIX, from);
+    }
+    if (to < from) body.copy(body, to, from);
+    return body.subarray(0, to + body.length - from);
+  }
   const parts: Buffer[] = [];
   let from = 0;
   while (at >= 0) {

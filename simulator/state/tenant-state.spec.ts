@@ -272,6 +272,43 @@ describe('TenantState', () => {
       assert.deepEqual(ids.map(Number), [Number(ids[0]), Number(ids[0]) + 1, Number(ids[0]) + 2]);
     });
 
+    it("stores a chat's messages side by side, whatever order chats are written in, and never fails on a taken place", () => {
+      const first = groupChat();
+      const second = groupChat();
+      const chatRowid = (chatId: string): number =>
+        (state.db.prepare('SELECT rowid FROM chats WHERE id = ?').get(chatId) as { rowid: number }).rowid;
+      // Another row already where the next message of `first` goes, as after a VACUUM renumbered chats.
+      const taken = T0 + 500;
+      state.db
+        .prepare(
+          `INSERT INTO messages (rowid, tenant_id, chat_id, id, created_ms, last_modified_ms, seq, version, message_type, json)
+           VALUES (?, ?, ?, '1', 1, 1, 0, 1, 'message', '{}')`,
+        )
+        .run(BigInt(chatRowid(first)) * 2n ** 42n + BigInt(taken), tenantId, second);
+      const posted = Array.from({ length: 6 }, (_, i) => {
+        clock.advance(500);
+        return state.postMessage(tenantId, i % 2 === 0 ? first : second, {
+          from: { userId: alice },
+          body: { contentType: 'text', content: `message ${i}` },
+        }).id;
+      });
+      assert.equal(posted[0], String(taken));
+      assert.ok(
+        state.findMessage(tenantId, first, String(taken)),
+        'the message whose place was taken is stored',
+      );
+      // In file order, the messages of `first` come before any of `second`; the one whose place was
+      // taken went wherever SQLite put it, so it is left out.
+      const placed = (
+        state.db
+          .prepare(
+            `SELECT chat_id FROM messages WHERE tenant_id = ? AND message_type = 'message' AND id NOT IN ('1', ?) ORDER BY rowid`,
+          )
+          .all(tenantId, String(taken)) as { chat_id: string }[]
+      ).map((row) => row.chat_id);
+      assert.deepEqual(placed, [first, first, second, second, second]);
+    });
+
     it('edits: new body, lastEditedDateTime, a new etag and version and seq, even with a clock that stands still', () => {
       const chatId = groupChat();
       const posted = state.postMessage(tenantId, chatId, {
