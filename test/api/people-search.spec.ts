@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { DirectoryError } from '../../backend/directory/directory-error';
-import type { RunRecord } from '../../backend/store/backup-records';
 import { startTestSimulator, type SimulatorHandle } from '../support/simulator';
 import {
   addPerson,
-  eventually,
+  backUpNow,
+  connectDemoApp,
   startTabApi,
   userToken,
   type ApiAnswer,
@@ -59,14 +59,8 @@ describe('tab API: the people search of the scope picker', function () {
     assert.ok(error.message.length > 10, 'a sentence a person can act on');
     return error;
   };
-  const connect = async (tenantId: string, token: string, harness = api) => {
-    const ok = sim.demoApp('ok', tenantId);
-    const answer = await harness.call('POST', '/api/v1/connection', {
-      token,
-      body: { appId: ok.appId, secret: ok.secret },
-    });
-    assert.equal(bodyOf<{ ok: boolean }>(answer).ok, true, JSON.stringify(answer.body));
-  };
+  const connect = (tenantId: string, token: string, harness = api) =>
+    connectDemoApp(harness, sim, tenantId, token);
 
   before(async () => {
     sim = await startTestSimulator();
@@ -87,21 +81,7 @@ describe('tab API: the people search of the scope picker', function () {
 
     // Contoso is connected and backed up: its people so far are discovered.
     await connect(contoso, adaToken);
-    const started = await api.call('POST', '/api/v1/backup/runs', {
-      token: adaToken,
-      body: { mode: 'full' },
-    });
-    assert.equal(started.status, 202, JSON.stringify(started.body));
-    const { runId } = bodyOf<{ runId: string }>(started);
-    const status = await eventually(
-      'the run to finish',
-      async () =>
-        bodyOf<{ active?: unknown; last?: RunRecord }>(
-          await api.call('GET', '/api/v1/backup/status', { token: adaToken }),
-        ),
-      (s) => s.active === undefined && s.last?.runId === runId,
-    );
-    assert.ok(['succeeded', 'partial'].includes(status.last?.outcome ?? ''), status.last?.outcome);
+    await backUpNow(api, adaToken);
 
     // People who joined since: only the live directory has them.
     margaux = await addPerson(sim, contoso, 'Margaux Late', 'mlate');

@@ -9,10 +9,11 @@ import type { ExportService } from '../../backend/recovery/export/export-service
 import type { SearchHit } from '../../backend/recovery/search/search-service';
 import { RecoveryLinks } from '../../backend/recovery/links/recovery-links';
 import { readZip } from '../../backend/recovery/testdata/read-zip';
-import type { RunRecord } from '../../backend/store/backup-records';
 import { startTestSimulator, type SimulatorHandle } from '../support/simulator';
 import {
   addPerson,
+  backUpNow,
+  connectDemoApp,
   eventually,
   startTabApi,
   userToken,
@@ -74,16 +75,8 @@ describe('tab API: recovery (browse, search, export, retention, erasure)', funct
   const open = (path: string) => api.call('GET', path);
 
   async function connectAndBackUp(person: SimPerson, token: string): Promise<void> {
-    const app = sim.demoApp('ok', person.tenantId);
-    const connected = await post('/api/v1/connection', { appId: app.appId, secret: app.secret }, token);
-    assert.equal(bodyOf<{ becameAdmin: boolean }>(connected).becameAdmin, true);
-    const { runId } = bodyOf<{ runId: string }>(await post('/api/v1/backup/runs', {}, token));
-    const run = await eventually(
-      `the backup of ${person.tenantId}`,
-      async () => bodyOf<RunRecord>(await get(`/api/v1/backup/runs/${runId}`, token)),
-      (r) => r.status === 'finished',
-    );
-    assert.ok(['succeeded', 'partial'].includes(run.outcome ?? ''), JSON.stringify(run.errors));
+    assert.equal((await connectDemoApp(api, sim, person.tenantId, token)).becameAdmin, true);
+    await backUpNow(api, token, 'auto');
   }
 
   before(async () => {

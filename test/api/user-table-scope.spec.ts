@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { RunRecord } from '../../backend/store/backup-records';
 import { startTestSimulator, type SimulatorHandle } from '../support/simulator';
 import {
   addPerson,
-  eventually,
+  backUpNow,
+  connectDemoApp,
   simControl,
   startTabApi,
   userToken,
@@ -64,24 +64,8 @@ describe('tab API: the backup scope in the per-user table', function () {
   };
   /** Connects the tenant's working app (its author becomes the first admin) and backs it up fully. */
   const connectAndBackUp = async (tenantId: string, token: string) => {
-    const ok = sim.demoApp('ok', tenantId);
-    const connect = await api.call('POST', '/api/v1/connection', {
-      token,
-      body: { appId: ok.appId, secret: ok.secret },
-    });
-    assert.equal(bodyOf<{ ok: boolean }>(connect).ok, true, JSON.stringify(connect.body));
-    const started = await api.call('POST', '/api/v1/backup/runs', { token, body: { mode: 'full' } });
-    assert.equal(started.status, 202, JSON.stringify(started.body));
-    const { runId } = bodyOf<{ runId: string }>(started);
-    const status = await eventually(
-      'the run to finish',
-      async () =>
-        bodyOf<{ active?: unknown; last?: RunRecord }>(
-          await api.call('GET', '/api/v1/backup/status', { token }),
-        ),
-      (s) => s.active === undefined && s.last?.runId === runId,
-    );
-    assert.ok(['succeeded', 'partial'].includes(status.last?.outcome ?? ''), status.last?.outcome);
+    await connectDemoApp(api, sim, tenantId, token);
+    await backUpNow(api, token);
   };
 
   before(async () => {

@@ -48,7 +48,9 @@ import { ScopeService } from '../../../backend/backup/scope/scope-service';
 import { SqliteConnectionStore } from '../../../backend/store/sqlite/sqlite-connection-store';
 import { SqliteNotificationTargetStore } from '../../../backend/store/sqlite/sqlite-notification-target-store';
 import { SqliteTenantAdminStore } from '../../../backend/store/sqlite/sqlite-tenant-admin-store';
+import type { RunRecord } from '../../../backend/store/backup-records';
 import type { SimulatorHandle } from '../../support/simulator';
+import { eventually } from '../../support/eventually';
 
 /** The audience the harness's tokens are for (the API's local mode). */
 export const AUDIENCE = LOCAL_TAB_AUDIENCE;
@@ -356,6 +358,44 @@ export async function addPerson(
   return { id: user.id, upn: user.userPrincipalName, displayName, tenantId };
 }
 
+/**
+ * Test & Save Connection with the tenant's working demo app, as `token`'s person (the first
+ * connect of a tenant makes them its first admin).
+ */
+export async function connectDemoApp(
+  api: TabApiHarness,
+  sim: SimulatorHandle,
+  tenantId: string,
+  token: string,
+): Promise<{ becameAdmin: boolean }> {
+  const ok = sim.demoApp('ok', tenantId);
+  const answer = await api.call('POST', '/api/v1/connection', {
+    token,
+    body: { appId: ok.appId, secret: ok.secret },
+  });
+  const report = answer.body as { ok: boolean; becameAdmin: boolean };
+  assert.equal(report.ok, true, JSON.stringify(answer.body));
+  return report;
+}
+
+/** Backs the token's tenant up through the API and waits for the run to finish well (or partial). */
+export async function backUpNow(
+  api: TabApiHarness,
+  token: string,
+  mode: 'auto' | 'full' = 'full',
+): Promise<RunRecord> {
+  const started = await api.call('POST', '/api/v1/backup/runs', { token, body: { mode } });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const { runId } = started.body as { runId: string };
+  const run = await eventually(
+    `backup run ${runId}`,
+    async () => (await api.call('GET', `/api/v1/backup/runs/${runId}`, { token })).body as RunRecord,
+    (r) => r.status === 'finished',
+  );
+  assert.ok(['succeeded', 'partial'].includes(run.outcome ?? ''), JSON.stringify(run.errors));
+  return run;
+}
+
 /** A Teams-like SSO token from the simulator's Entra (`foreign`: signed with a key it never publishes). */
 export async function userToken(
   sim: SimulatorHandle,
@@ -377,4 +417,4 @@ export async function userToken(
   return answer.access_token;
 }
 
-export { eventually } from '../../support/eventually';
+export { eventually };
