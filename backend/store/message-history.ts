@@ -6,14 +6,14 @@ import type { MessageHistory } from './recovery-records';
 /** Helpers the recovery adapters share, so that both order, filter and page alike. */
 
 /** The versions in the head's order (oldest state first), as `mergeHead` orders them. */
-export function inHeadOrder(versions: StoredMessageVersion[]): StoredMessageVersion[] {
+function inHeadOrder(versions: StoredMessageVersion[]): StoredMessageVersion[] {
   const keyed = versions.map((v) => ({ v, h: headVersionOf(v) }));
   keyed.sort((a, b) => compareHeadVersions(a.h, b.h));
   return keyed.map((k) => k.v);
 }
 
 /** Groups versions (any order) into histories by message, each in head order, messages by id. */
-export function groupHistories(
+function groupHistories(
   tenantId: string,
   chatId: string,
   versions: StoredMessageVersion[],
@@ -29,7 +29,32 @@ export function groupHistories(
     .map((messageId) => ({ tenantId, chatId, messageId, versions: inHeadOrder(byMessage.get(messageId)!) }));
 }
 
-export function compareIds(a: string, b: string): number {
+/** A page of versions as histories in the page's direction: by message id, descending unless `ascending`. */
+export function pageOfHistories(
+  tenantId: string,
+  chatId: string,
+  versions: StoredMessageVersion[],
+  ascending: boolean,
+): MessageHistory[] {
+  const histories = groupHistories(tenantId, chatId, versions);
+  return ascending ? histories : histories.reverse();
+}
+
+/** One message's history from its versions, keeping those the bounds allow; none left, none returned. */
+export function historyWithin(
+  tenantId: string,
+  chatId: string,
+  versions: StoredMessageVersion[],
+  bounds: { at?: string },
+): MessageHistory | undefined {
+  return groupHistories(
+    tenantId,
+    chatId,
+    versions.filter((v) => withinBounds(v, bounds)),
+  )[0];
+}
+
+function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -36,8 +36,10 @@ export class ChatSource {
     tenantId: string,
     record: ChatRecord,
     bounds: ExportBounds,
+    /** The chat's stored members, when the caller has read them already. */
+    storedMembers?: ChatMemberRecord[],
   ): Promise<ChatSource> {
-    const stored = await stores.backup.getMembers(tenantId, record.chatId);
+    const stored = storedMembers ?? (await stores.backup.getMembers(tenantId, record.chatId));
     const { chat, members } = chatAt(record, stored, bounds.at);
     const first = await stores.recovery.readChatMessages(tenantId, record.chatId, {
       order: 'oldest-first',

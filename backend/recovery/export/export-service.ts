@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import type { ChatRecord } from '../../store/backup-records';
+import type { ChatMemberRecord, ChatRecord } from '../../store/backup-records';
 import type { Actor } from '../../store/connection-records';
 import { findDirectoryUser } from '../directory-lookup';
 import { escapeHtml } from '../html/escape-html';
@@ -53,6 +53,8 @@ interface ResolvedRequest {
   zip: boolean;
   /** For a single chat, with the title the transcript gives it. */
   chat?: ChatRecord;
+  /** The single chat's stored members, read once for its title and its export. */
+  members?: ChatMemberRecord[];
   title?: string;
   /** For a user: the name used in the file name. */
   label: string;
@@ -98,7 +100,13 @@ export class ExportService {
     let outcome: 'complete' | 'failed' = 'failed';
     try {
       if (!resolved.zip) {
-        const source = await ChatSource.open(this.deps, tenantId, resolved.chat!, resolved.bounds);
+        const source = await ChatSource.open(
+          this.deps,
+          tenantId,
+          resolved.chat!,
+          resolved.bounds,
+          resolved.members,
+        );
         const counts: ChatCounts = { messages: 0, versions: 0, hostedContents: 0 };
         await writeChunks(this.chatChunks(source, resolved, exportedAt, counts), out, write);
         add(totals, counts);
@@ -148,7 +156,8 @@ export class ExportService {
     const ext = resolved.format;
     const bounded = Object.keys(resolved.bounds).length > 0;
     for await (const record of this.chatsOf(tenantId, resolved)) {
-      const source = await ChatSource.open(this.deps, tenantId, record, resolved.bounds);
+      const known = record === resolved.chat ? resolved.members : undefined;
+      const source = await ChatSource.open(this.deps, tenantId, record, resolved.bounds, known);
       // A chat with nothing at the moment or in the range asked for is left out.
       if (bounded && source.isEmpty) continue;
       const title = chatSummary(source.chat, source.members).title;
@@ -223,13 +232,15 @@ export class ExportService {
       case 'chat': {
         const chat = await this.deps.backup.getChat(tenantId, scope.chatId);
         if (!chat) throw notFound('That chat is not in this organization’s backup.');
+        const members = await this.deps.backup.getMembers(tenantId, chat.chatId);
         return {
           scope: { kind: 'chat', chatId: chat.chatId },
           format: request.format,
           bounds,
           zip: request.zip === true,
           chat,
-          title: chatSummary(chat, await this.deps.backup.getMembers(tenantId, chat.chatId)).title,
+          members,
+          title: chatSummary(chat, members).title,
           label: `chat-${shortHash(chat.chatId)}`,
         };
       }

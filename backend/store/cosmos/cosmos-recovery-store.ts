@@ -7,7 +7,14 @@ import type {
   StoredMessageVersion,
 } from '../backup-records';
 import { BackupStoreError } from '../backup-store-error';
-import { createdBounds, createdMillis, groupHistories, storeTime, withinBounds } from '../message-history';
+import {
+  createdBounds,
+  createdMillis,
+  historyWithin,
+  pageOfHistories,
+  storeTime,
+  withinBounds,
+} from '../message-history';
 import { messageVersionId } from '../message-heads';
 import { decodeKeyCursor, encodeKeyCursor, pageLimit } from '../paging';
 import type {
@@ -173,9 +180,7 @@ export class CosmosRecoveryStore implements RecoveryStore {
         versions.push(version);
       }
     }
-    const histories = groupHistories(tenantId, chatId, versions);
-    if (!ascending) histories.reverse();
-    return { messages: histories, more };
+    return { messages: pageOfHistories(tenantId, chatId, versions, ascending), more };
   }
 
   async readMessage(
@@ -199,8 +204,7 @@ export class CosmosRecoveryStore implements RecoveryStore {
       },
       pk,
     );
-    const versions = docs.map(toStoredVersion).filter((v) => withinBounds(v, bound));
-    return groupHistories(tenantId, chatId, versions)[0];
+    return historyWithin(tenantId, chatId, docs.map(toStoredVersion), bound);
   }
 
   /**

@@ -1,7 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { HostedContentRef, Page } from '../backup-records';
 import { BackupStoreError } from '../backup-store-error';
-import { createdBounds, createdMillis, groupHistories, storeTime, withinBounds } from '../message-history';
+import {
+  createdBounds,
+  createdMillis,
+  historyWithin,
+  pageOfHistories,
+  storeTime,
+  withinBounds,
+} from '../message-history';
 import { decodeKeyCursor, encodeKeyCursor, pageLimit } from '../paging';
 import type {
   BlobSweep,
@@ -238,9 +245,7 @@ export class SqliteRecoveryStore implements RecoveryStore {
     if (pageIds.length === 0) return { messages: [], more: false };
     const rows = this.statements.messagesIn.all(tenantId, chatId, JSON.stringify(pageIds)) as VersionRow[];
     const versions = rows.map((row) => versionFromRow(tenantId, row)).filter((v) => withinBounds(v, bounds));
-    const histories = groupHistories(tenantId, chatId, versions);
-    if (!ascending) histories.reverse();
-    return { messages: histories, more };
+    return { messages: pageOfHistories(tenantId, chatId, versions, ascending), more };
   }
 
   async readMessage(
@@ -251,8 +256,12 @@ export class SqliteRecoveryStore implements RecoveryStore {
   ): Promise<MessageHistory | undefined> {
     const bound = at === undefined ? {} : { at: storeTime(at, 'at') };
     const rows = this.statements.oneMessage.all(tenantId, chatId, messageId) as VersionRow[];
-    const versions = rows.map((row) => versionFromRow(tenantId, row)).filter((v) => withinBounds(v, bound));
-    return groupHistories(tenantId, chatId, versions)[0];
+    return historyWithin(
+      tenantId,
+      chatId,
+      rows.map((row) => versionFromRow(tenantId, row)),
+      bound,
+    );
   }
 
   /**
