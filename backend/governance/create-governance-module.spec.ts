@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CosmosClient } from '@azure/cosmos';
-import {
-  createCosmosTestClient,
-  startCosmosServer,
-  type CosmosTestServer,
-} from '../../test/support/cosmos-server';
+import { useCosmosServer } from '../../test/support/cosmos-server';
 import { ManualClock } from '../../test/support/manual-clock';
 import { loadConfig, type AppConfig } from '../config/config';
 import type { ConnectionStatusView } from '../connection/connection-service';
@@ -185,23 +180,14 @@ describe('createGovernanceModule', function () {
   });
 
   describe('with STORE=cosmos', () => {
-    let server: CosmosTestServer;
-    let client: CosmosClient;
-    before(async () => {
-      server = await startCosmosServer();
-      client = createCosmosTestClient(server);
-    });
-    after(async () => {
-      client?.dispose();
-      await server?.close();
-    });
+    const cosmos = useCosmosServer();
 
     it('keeps admins, targets and the audit trail in the tenant container: one first admin of racing connects, tenants apart', async () => {
-      const containers = await openCosmosContainers(client, 'governance-module');
+      const containers = await openCosmosContainers(cosmos.client, 'governance-module');
       const cosmosConfig = config(dir, {
         STORE: 'cosmos',
-        COSMOS_ENDPOINT: server.endpoint,
-        SECRET_COSMOS_KEY: server.key,
+        COSMOS_ENDPOINT: cosmos.server.endpoint,
+        SECRET_COSMOS_KEY: cosmos.server.key,
         COSMOS_DATABASE: 'governance-module',
       });
       assert.equal(cosmosConfig.store.kind, 'cosmos');
@@ -240,7 +226,7 @@ describe('createGovernanceModule', function () {
         assert.deepEqual(await module.audit.list(B), []);
       } finally {
         await module.close();
-        await client.database('governance-module').delete();
+        await cosmos.client.database('governance-module').delete();
       }
     });
   });

@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CosmosClient } from '@azure/cosmos';
-import {
-  createCosmosTestClient,
-  startCosmosServer,
-  type CosmosTestServer,
-} from '../../test/support/cosmos-server';
+import { useCosmosServer } from '../../test/support/cosmos-server';
 import { FsBlobStore } from '../blobs/fs-blob-store';
 import type { AppConfig } from '../config/config';
 import { silentLogger } from '../observability/logger';
@@ -54,20 +49,10 @@ describe('createRecoveryModule on a store the process has open', function () {
   });
 
   describe('Cosmos DB', () => {
-    let server: CosmosTestServer;
-    let client: CosmosClient;
-
-    before(async () => {
-      server = await startCosmosServer();
-      client = createCosmosTestClient(server);
-    });
-    after(async () => {
-      client?.dispose();
-      await server?.close();
-    });
+    const cosmos = useCosmosServer();
 
     it('adds its search container beside the open containers, on their client, and keeps it open when closed', async () => {
-      const containers = await openCosmosContainers(client, 'shared');
+      const containers = await openCosmosContainers(cosmos.client, 'shared');
       const module = await createRecoveryModule(
         configOf(
           { kind: 'cosmos', endpoint: 'https://127.0.0.1:9', key: 'bm90IHVzZWQ=', database: 'elsewhere' },
@@ -79,7 +64,7 @@ describe('createRecoveryModule on a store the process has open', function () {
       await module.retention.setPolicy(ADMIN, TENANT, { kind: 'years', years: 3 });
       await module.close();
 
-      const { resources } = await client.database('shared').containers.readAll().fetchAll();
+      const { resources } = await cosmos.client.database('shared').containers.readAll().fetchAll();
       assert.deepEqual(resources.map((c) => c.id).sort(), ['messages', 'search', 'tenant']);
       const again = await createRecoveryModule(
         configOf(

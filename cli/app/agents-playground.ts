@@ -16,10 +16,10 @@ import { projectRoot } from '../../backend/config/project-root';
  * run as a child process pointed at the bot's /api/messages, on loopback, with telemetry off.
  */
 
-export const AGENTS_PLAYGROUND_PACKAGE = '@microsoft/m365agentsplayground';
+const AGENTS_PLAYGROUND_PACKAGE = '@microsoft/m365agentsplayground';
 
 /** The port the Playground is usually on; it takes a free one when this is taken. */
-export const AGENTS_PLAYGROUND_DEFAULT_PORT = 56150;
+const AGENTS_PLAYGROUND_DEFAULT_PORT = 56150;
 
 export type AgentsPlaygroundProblem =
   /** The package is not installed (e.g. `npm install --omit=dev`). */
@@ -220,7 +220,7 @@ export async function startAgentsPlayground(
 }
 
 /** The Playground only ever talks to a bot on this machine. */
-export function assertLoopbackEndpoint(endpoint: string): void {
+function assertLoopbackEndpoint(endpoint: string): void {
   let hostname: string;
   try {
     hostname = new URL(endpoint).hostname;

@@ -5,10 +5,7 @@ import type { AppConfig } from '../../backend/config/config';
 import { systemClock } from '../../backend/connection/clock';
 import type { CosmosClient } from '@azure/cosmos';
 import type { BackupModule, BackupModuleOptions } from '../../backend/backup/create-backup-module';
-import type {
-  ConnectionModule,
-  ConnectionModuleOptions,
-} from '../../backend/connection/create-connection-module';
+import type { ConnectionModule } from '../../backend/connection/create-connection-module';
 import type { MicrosoftEndpoints } from '../../backend/graph/microsoft-endpoints';
 import type { ChatVaultBot } from '../../bot/create-bot';
 import type { ScopeService } from '../../backend/backup/scope/scope-service';
@@ -105,10 +102,11 @@ export async function startApp(
     const relay: { notifier?: Notifier } = {};
     const { createConnectionModule } =
       require('../../backend/connection/create-connection-module') as typeof import('../../backend/connection/create-connection-module');
+    const connectionStore = connectionStoreOf(stores);
     const connections = createConnectionModule(config, {
       logger,
       endpoints,
-      ...connectionStoreOf(stores),
+      store: connectionStore,
       onStatusChange: (event) => relay.notifier?.onConnectionStatus(event),
     });
     closers.push(() => connections.close());
@@ -142,7 +140,7 @@ export async function startApp(
     const scope = new ScopeService({
       store: backups.store,
       directory: governance.directory,
-      audit: auditStoreOf(stores),
+      audit: connectionStore,
       clock: systemClock,
       // Entra groups in the scope are read through the tenant's saved app, its roles checked anew.
       groups: connectedScopeGroups({
@@ -291,15 +289,8 @@ async function openSharedStores(
   return { kind: 'cosmos', client, containers: await openCosmosContainers(client, config.store.database) };
 }
 
-function connectionStoreOf(stores: SharedStores): Pick<ConnectionModuleOptions, 'db' | 'store'> {
-  if (stores.kind === 'sqlite') return { db: stores.db };
-  const { CosmosConnectionStore } =
-    require('../../backend/store/cosmos/cosmos-connection-store') as typeof import('../../backend/store/cosmos/cosmos-connection-store');
-  return { store: new CosmosConnectionStore(stores.containers.tenant) };
-}
-
-/** Where admin actions are audited: the connection store of the shared database. */
-function auditStoreOf(stores: SharedStores): Pick<ConnectionStore, 'appendAudit'> {
+/** The connection store of the shared database; it also holds the audit trail of admin actions. */
+function connectionStoreOf(stores: SharedStores): ConnectionStore {
   if (stores.kind === 'sqlite') {
     const { SqliteConnectionStore } =
       require('../../backend/store/sqlite/sqlite-connection-store') as typeof import('../../backend/store/sqlite/sqlite-connection-store');
