@@ -154,6 +154,24 @@ describe('GraphConnectionTester (against a scripted loopback Microsoft)', () => 
     assert.ok(graphCalls.every((r) => r.authorization?.startsWith('Bearer ')));
   });
 
+  it("with rolesOnly, reads a fresh token's roles and makes no Graph read", async () => {
+    stub.token = (_req, res) =>
+      void stub
+        .tokenFor({ roles: ['Chat.Read.All', 'GroupMember.Read.All', 'User.Read.All'] })
+        .then((t) => json(res, 200, t));
+    const verdict = await tester.test({ tenantId: TENANT, appId: APP, secret: SECRET }, { rolesOnly: true });
+    assert.deepEqual(
+      [verdict.code, verdict.stage, verdict.proof, verdict.permissions],
+      ['active', 'permissions', 'none', ['Chat.Read.All', 'GroupMember.Read.All', 'User.Read.All']],
+    );
+    assert.equal(stub.requests.filter((r) => r.url.includes('/oauth2/v2.0/token')).length, 1);
+    assert.deepEqual(
+      stub.requests.filter((r) => r.url.startsWith('/v1.0/')),
+      [],
+      'no Graph request',
+    );
+  });
+
   it('refuses a token for another tenant than the one the request is bound to', async () => {
     stub.token = (_req, res) =>
       void stub

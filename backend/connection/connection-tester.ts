@@ -31,7 +31,15 @@ export interface TestVerdict {
 
 /** Tests a tenant app's credentials end to end; the service depends on this port. */
 export interface ConnectionTester {
-  test(request: TestRequest): Promise<TestVerdict>;
+  /**
+   * `rolesOnly`: stop once the token's roles are read (stage `token` or `permissions`, proof
+   * `none`), for callers that need what the app may do now, not proof that message reads work.
+   */
+  test(request: TestRequest, options?: TestOptions): Promise<TestVerdict>;
+}
+
+export interface TestOptions {
+  rolesOnly?: boolean;
 }
 
 export interface GraphConnectionTesterOptions {
@@ -62,7 +70,7 @@ export class GraphConnectionTester implements ConnectionTester {
     this.usersToProbe = options.usersToProbe ?? 3;
   }
 
-  async test(request: TestRequest): Promise<TestVerdict> {
+  async test(request: TestRequest, options: TestOptions = {}): Promise<TestVerdict> {
     const started = performance.now();
     const verdict = (
       code: OutcomeCode,
@@ -110,6 +118,7 @@ export class GraphConnectionTester implements ConnectionTester {
         ? verdict('consent_missing', 'permissions', {}, granted)
         : verdict('permission_missing', 'permissions', { missing: permissions.missing, granted }, granted);
     }
+    if (options.rolesOnly) return verdict('active', 'permissions', { granted }, granted);
 
     const probe = await this.probeGraph(token.accessToken);
     if (!probe.ok) {

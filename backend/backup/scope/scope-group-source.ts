@@ -59,8 +59,8 @@ const groupPage = z.object({ value: z.array(groupSchema) });
 /**
  * Groups read through each tenant's saved app. The roles are never assumed, nor taken from the
  * connection's last saved test: `open` runs the connection test on the saved credentials
- * (`ConnectionTester.test`: a new credential, so an empty token cache and a token issued now, its
- * `tid` checked and its `roles` read through `checkPermissions`). A permission granted a minute ago
+ * (`ConnectionTester.test` with `rolesOnly`: a new credential, so an empty token cache and a token
+ * issued now, its `tid` checked and its `roles` read through `checkPermissions`, no Graph read). A permission granted a minute ago
  * is seen, one revoked is missed. The verdict is not saved: a scope save never changes the
  * connection's status. The reader gets a new credential too, hence a token as recent.
  */
@@ -71,7 +71,8 @@ export function connectedScopeGroups(options: ConnectedScopeGroupsOptions): Scop
     async open(tenantId) {
       const credentials = await options.connection.openCredentials(tenantId);
       if (!credentials) return { kind: 'not_connected' };
-      const verdict = await options.tester.test({ tenantId, ...credentials });
+      // The roles only: the test's Graph reads (users, chats, a message) prove nothing about groups.
+      const verdict = await options.tester.test({ tenantId, ...credentials }, { rolesOnly: true });
       // No token, or one for another tenant: nothing can be read. Past that stage the roles are the
       // token's, whatever the test's Graph reads met afterwards (a 429 included).
       if (verdict.stage === 'token') {
