@@ -72,7 +72,7 @@ const pageToken = z.tuple([z.literal('users'), tokenInteger]);
 
 /** [json, ordinal, id, upn, display_name, account_enabled, user_type] */
 export type UserRow = [string, number, string, string, string, number, string];
-export const USER_COLUMNS = 'json, ordinal, id, upn, display_name, account_enabled, user_type';
+const USER_COLUMNS = 'json, ordinal, id, upn, display_name, account_enabled, user_type';
 
 export function listUsers(ctx: RouteContext, req: GraphRequest): GraphResult {
   const query = QueryOptions.read(
