@@ -71,7 +71,7 @@ export class RunInProgressError extends Error {
  * Whose chats are backed up (ScopeService as is; it validates, audits and answers ScopeErrors), and
  * each user's place in it for the per-user table.
  */
-export type TabScope = Pick<ScopeService, 'get' | 'set' | 'summary' | 'users'>;
+export type TabScope = Pick<ScopeService, 'get' | 'set' | 'summary' | 'placesOf'>;
 
 /**
  * The tenant's people for the scope picker: governance's `UserDirectory` (discovered users, then

@@ -178,7 +178,7 @@ describe('UserTable: the backup scope in the per-user table', () => {
 
   it('shows a scope change at once, without counting the chats again', async () => {
     const listChats = sinon.spy(store, 'listChats');
-    const listScope = sinon.spy(scope, 'users');
+    const listScope = sinon.spy(scope, 'placesOf');
     await page();
     await page();
     assert.equal(listChats.callCount, 1, 'the counts are built once');

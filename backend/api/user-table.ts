@@ -11,7 +11,7 @@ export type UserRow = z.input<typeof userRowSchema>;
 export type UsersPage = z.input<typeof usersPageSchema>;
 
 /** What the table reads of the backup scope: its version, and each user's place in it. */
-export type UserTableScope = Pick<TabScope, 'get' | 'users'>;
+export type UserTableScope = Pick<TabScope, 'get' | 'placesOf'>;
 
 /** A user's place in the scope, as the row shows it. */
 type ScopePlace = Pick<UserRow, 'inScope' | 'inScopeSince'>;
@@ -97,7 +97,13 @@ export class UserTable {
     if (table.scope?.version !== version) {
       // Labelled with the version read before the places: a save landing in between makes the
       // next page read them again, never keeps stale places under a newer version.
-      table.scope = { version, places: await this.places(tenantId) };
+      table.scope = {
+        version,
+        places: await this.places(
+          tenantId,
+          table.rows.map((row) => row.userId),
+        ),
+      };
     }
     const places = table.scope.places;
     // A user the scope's listing does not know is one no run reads (ScopeService.user says the same).
@@ -123,18 +129,11 @@ export class UserTable {
     return table;
   }
 
-  private async places(tenantId: string): Promise<Map<string, ScopePlace>> {
+  private async places(tenantId: string, userIds: readonly string[]): Promise<Map<string, ScopePlace>> {
     const places = new Map<string, ScopePlace>();
-    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-      const page = await this.scope.users(tenantId, { limit: STORE_PAGE, ...(cursor ? { cursor } : {}) });
-      for (const user of page.items) {
-        places.set(user.userId, {
-          inScope: user.inScope,
-          // `since` is when they last crossed the scope's edge, either way: only an entry counts here.
-          inScopeSince: user.inScope ? user.since : null,
-        });
-      }
-      cursor = page.next;
+    for (const [userId, place] of await this.scope.placesOf(tenantId, userIds)) {
+      // `since` is when they last crossed the scope's edge, either way: only an entry counts here.
+      places.set(userId, { inScope: place.inScope, inScopeSince: place.inScope ? place.since : null });
     }
     return places;
   }

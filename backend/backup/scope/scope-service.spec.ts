@@ -322,6 +322,10 @@ describe('ScopeService', () => {
     assert.equal(row(cy.id).since, '2025-05-02T00:00:00.000Z');
     assert.deepEqual(await service.user(TENANT, cy.id), row(cy.id));
     assert.equal(await service.user(TENANT, 'nobody'), undefined);
+    // The per-user table's read: the same places, the scope read once for all of them.
+    const places = await service.placesOf(TENANT, [ann.id, cy.id]);
+    assert.deepEqual(places.get(ann.id), { inScope: true, since: null });
+    assert.deepEqual(places.get(cy.id), { inScope: false, since: '2025-05-02T00:00:00.000Z' });
   });
 
   it('says so before the first backup has read the directory', async () => {

@@ -250,6 +250,18 @@ export class ScopeService {
   }
 
   /** The directory users the backup found, by user id, each with their place in the scope. */
+  /**
+   * Whether each of these users is in scope, and since when: the scope (and its groups' members)
+   * read once, whatever the number of users. The per-user table calls it with the users it listed.
+   */
+  async placesOf(
+    tenantId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, Pick<UserScopeStatus, 'inScope' | 'since'>>> {
+    const scope = await loadUserScope(this.deps.store, tenantId);
+    return new Map(userIds.map((id) => [id, { inScope: scope.covers(id), since: scope.sinceOf(id) }]));
+  }
+
   async users(tenantId: string, options: PageOptions = {}): Promise<Page<UserScopeStatus>> {
     const scope = await loadUserScope(this.deps.store, tenantId);
     const page = await this.deps.store.listUsers(tenantId, options);
