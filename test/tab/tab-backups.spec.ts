@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   chooseTheme,
   demoSignIn,
-  launchChromium,
-  openTab,
   requireChromium,
   screenshot,
   seriousAxeViolations,
   type TabPage,
   waitForExpression,
 } from './support/browser';
-import { connectTenant, startTabServer, type TabTestServer } from './support/tab-servers';
+import { openAdminTab, type AdminTab } from './support/admin-tab';
+import type { TabTestServer } from './support/tab-servers';
 
 /** The cells of one column of the people table, top to bottom. */
 async function column(page: Page, index: number): Promise<string[]> {
@@ -34,23 +33,17 @@ const number = (text: string) => Number(text.replace(/[^\d]/g, ''));
 describe('tab: Backups in a browser', function () {
   this.timeout(300_000);
   let server: TabTestServer;
-  let browser: Browser;
   let tab: TabPage;
+  let opened: AdminTab | undefined;
 
   before(async function () {
     requireChromium(this);
-    server = await startTabServer();
-    await connectTenant(server);
-    browser = await launchChromium();
-    tab = await openTab(browser, `${server.url}/tab/index.html#/backups`);
-    await demoSignIn(tab.page, server.adminName);
-    await tab.page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor();
+    opened = await openAdminTab('backups', 'Backups');
+    ({ server, tab } = opened);
   });
 
   after(async () => {
-    await tab?.context.close();
-    await browser?.close();
-    await server?.close();
+    await opened?.close();
   });
 
   it('Backup now shows the run progressing, polled, until it finishes', async () => {
@@ -215,7 +208,10 @@ describe('tab: Backups in a browser', function () {
       .fill(`nobody@nowhere.test\n${server.memberUpn}`);
     await form.getByRole('button', { name: 'Save scope' }).click();
     // The field's message names the unknown entry (the textarea holds it too: look in the message).
-    await form.getByRole('alert').filter({ hasText: /nobody@nowhere\.test/ }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: /nobody@nowhere\.test/ })
+      .waitFor();
     assert.equal(tab.apiCalls.filter((c) => c === 'PUT /api/v1/scope').length, 1);
 
     await form

@@ -3,7 +3,6 @@ import type { Browser, Page } from 'playwright-core';
 import {
   chooseTheme,
   demoSignIn,
-  launchChromium,
   openTab,
   requireChromium,
   screenshot,
@@ -11,7 +10,8 @@ import {
   type TabPage,
   waitForExpression,
 } from './support/browser';
-import { connectTenant, startTabServer, type TabTestServer } from './support/tab-servers';
+import { openAdminTab, type AdminTab } from './support/admin-tab';
+import type { TabTestServer } from './support/tab-servers';
 
 type ThemeLabel = 'Default' | 'Dark' | 'High contrast';
 const THEMES: ThemeLabel[] = ['Default', 'Dark', 'High contrast'];
@@ -42,21 +42,16 @@ describe('tab: pages and themes in a browser', function () {
   let server: TabTestServer;
   let browser: Browser;
   let admin: TabPage;
+  let opened: AdminTab | undefined;
 
   before(async function () {
     requireChromium(this);
-    server = await startTabServer();
-    await connectTenant(server);
-    browser = await launchChromium();
-    admin = await openTab(browser, `${server.url}/tab/index.html#/admins`);
-    await demoSignIn(admin.page, server.adminName);
-    await admin.page.getByRole('heading', { name: 'Admins', level: 1 }).waitFor();
+    opened = await openAdminTab('admins', 'Admins');
+    ({ server, browser, tab: admin } = opened);
   });
 
   after(async () => {
-    await admin?.context.close();
-    await browser?.close();
-    await server?.close();
+    await opened?.close();
   });
 
   it('switches between the Teams themes: default, dark and high contrast', async () => {

@@ -20,7 +20,7 @@ import type {
   userRowSchema,
   usersPageSchema,
 } from '../../../backend/api/response-schemas';
-import type { UserSortKey } from '../../../backend/api/request-schemas';
+import type { UserSortKey, UsersQuery } from '../../../backend/api/request-schemas';
 
 /*
  * The tab's view of the REST API: the very schemas the server answers with and documents in its
@@ -44,7 +44,7 @@ export type ScopeMode = BackupScope['mode'];
 export type UserRow = z.infer<typeof userRowSchema>;
 export type UsersPage = z.infer<typeof usersPageSchema>;
 export type UserState = UserRow['state'];
-export type { UserSortKey };
+export type { UserSortKey, UsersQuery };
 export type DirectoryPerson = z.infer<typeof directoryPersonSchema>;
 export type PeopleList = z.infer<typeof peopleSchema>;
 export type Admin = z.infer<typeof adminSchema>;
@@ -56,14 +56,3 @@ export type ApiErrorBody = z.infer<typeof errorSchema>;
 export type ApiErrorCode = ApiErrorBody['error']['code'];
 export type ApiErrorReason = NonNullable<ApiErrorBody['error']['reason']>;
 export type ConnectField = ConnectionReport['fields'][number]['field'];
-
-export interface UsersQuery {
-  sort?: UserSortKey;
-  order?: 'asc' | 'desc';
-  filter?: string;
-  state?: UserState | 'problems';
-  /** Only people in the backup scope (`true`), or only those left out (`false`). */
-  inScope?: 'true' | 'false';
-  limit?: number;
-  cursor?: string;
-}

@@ -15,7 +15,7 @@ export function isPublicRoute(route: Route): boolean {
   return route === 'privacy' || route === 'terms';
 }
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   switch (name) {
     case 'backups':

@@ -17,7 +17,7 @@ const useStyles = makeStyles({
  * A `date` input's value as the moment its day begins in the person's time zone; `dayAfter` gives
  * the start of the next day (an inclusive "until" date becomes the API's exclusive `to`).
  */
-export function fromDateInput(value: string, dayAfter = false): string | undefined {
+function fromDateInput(value: string, dayAfter = false): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return undefined;
   const day = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (dayAfter ? 1 : 0));

@@ -16,7 +16,7 @@ export function useFormat(): Formatter {
   return formatter(useContext(LocaleContext));
 }
 
-export function formatter(locale: string | undefined): Formatter {
+function formatter(locale: string | undefined): Formatter {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   const number = new Intl.NumberFormat(locale);

@@ -26,7 +26,7 @@ export type TeamsConnection =
  * How long to wait for Teams to answer `app.initialize`. In a window with no parent teams-js fails
  * at once; framed by a page that is not a Microsoft 365 host it would wait forever.
  */
-export const TEAMS_INITIALIZE_TIMEOUT_MS = 5_000;
+const TEAMS_INITIALIZE_TIMEOUT_MS = 5_000;
 
 export async function connectToTeams(timeoutMs = TEAMS_INITIALIZE_TIMEOUT_MS): Promise<TeamsConnection> {
   try {
@@ -55,7 +55,7 @@ export async function connectToTeams(timeoutMs = TEAMS_INITIALIZE_TIMEOUT_MS): P
   };
 }
 
-export function teamsTheme(name: string | undefined): TeamsTheme {
+function teamsTheme(name: string | undefined): TeamsTheme {
   switch (name) {
     case 'dark':
       return 'dark';

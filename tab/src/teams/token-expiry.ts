@@ -2,7 +2,7 @@
  * When a JWT expires, read from its payload without verifying it: the server verifies every token;
  * the tab only wants to know whether a cached one is still worth sending.
  */
-export function tokenExpiresAtMs(token: string): number | undefined {
+function tokenExpiresAtMs(token: string): number | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
@@ -15,7 +15,7 @@ export function tokenExpiresAtMs(token: string): number | undefined {
 }
 
 /** A token this close to its expiry is renewed instead of sent. */
-export const RENEW_BEFORE_MS = 5 * 60_000;
+const RENEW_BEFORE_MS = 5 * 60_000;
 
 /** Keeps the last token until it is about to expire or the server refuses it. */
 export class CachedToken {

@@ -19,7 +19,7 @@ const CHROMIUM_ARGS = [
 ];
 
 const PROJECT_ROOT = join(__dirname, '..', '..', '..');
-export const ARTIFACTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'tab');
+const ARTIFACTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'tab');
 
 /**
  * Skips the calling suite when there is no Chromium, saying so; on CI a missing browser fails

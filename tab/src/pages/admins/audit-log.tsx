@@ -9,7 +9,7 @@ import { useResource } from '../../common/use-resource';
 const AUDIT_LIMIT = 100;
 
 /** What an audit entry records, in words; an action this tab does not know yet is shown by its code. */
-export function describeAuditAction(entry: AuditEntry): string {
+function describeAuditAction(entry: AuditEntry): string {
   // A person is named by what the entry recorded of them (their UPN), before their bare object id.
   const named = entry.details?.upn ?? entry.details?.displayName;
   const subject = typeof named === 'string' ? named : (entry.subject ?? '');

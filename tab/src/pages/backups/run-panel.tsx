@@ -20,7 +20,7 @@ import { RunProgress } from './run-progress';
 import { describeTrigger, OUTCOME_BADGE, OUTCOME_LABELS, runSummary } from './run-labels';
 
 /** The run's record is rewritten every 2 seconds (the engine's progressEveryMs): poll as often. */
-export const POLL_EVERY_MS = 2_000;
+const POLL_EVERY_MS = 2_000;
 
 type Mode = 'auto' | 'full';
 

@@ -22,7 +22,7 @@ import { PeoplePicker, type PickOutcome } from './people-picker';
  * with spaces quoted (`group:"Sales Team"`): the rule the server's `splitUserList` applies (kept
  * here so no server code lands in the tab's bundle).
  */
-export function splitPastedUsers(text: string): string[] {
+function splitPastedUsers(text: string): string[] {
   return text.match(/group:"[^"]*"|[^\s,;]+/gi) ?? [];
 }
 
@@ -30,7 +30,7 @@ export function splitPastedUsers(text: string): string[] {
  * The list with the person's UPN added at its end, or undefined when it names them already (by UPN
  * in any case, or by object id).
  */
-export function withPerson(list: string, person: Pick<DirectoryPerson, 'id' | 'userPrincipalName'>) {
+function withPerson(list: string, person: Pick<DirectoryPerson, 'id' | 'userPrincipalName'>) {
   const listed = new Set(splitPastedUsers(list).map((entry) => entry.toLowerCase()));
   if (listed.has(person.userPrincipalName.toLowerCase()) || listed.has(person.id.toLowerCase()))
     return undefined;
