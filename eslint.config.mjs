@@ -5,13 +5,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/**',
-      'data/**',
-      'node_modules/**',
-      'test-artifacts/**',
-      '.test-cache/**',
-    ],
+    ignores: ['dist/**', 'data/**', 'node_modules/**', 'test-artifacts/**', '.test-cache/**'],
   },
   js.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
